@@ -1,0 +1,3 @@
+from ascolto.cli.main import run
+
+run()

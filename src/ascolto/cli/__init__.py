@@ -1,0 +1,1 @@
+"""The command line: thin Typer wrappers over library functions, one module per group."""

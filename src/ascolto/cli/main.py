@@ -1,0 +1,37 @@
+"""The ``ascolto`` command: assembles the command groups and turns user errors into one line."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from ascolto.cli import export, ingest, workspace
+from ascolto.cli.common import err_console
+from ascolto.errors import AscoltoError
+
+app = typer.Typer(
+    name="ascolto",
+    help="ascolto: local-first social listening and conversation intelligence.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command()(workspace.init)
+app.command()(ingest.ingest)
+app.command()(ingest.formats)
+app.command()(workspace.stats)
+app.command()(export.export)
+app.command()(ingest.quarantine)
+
+
+def run() -> None:
+    """Entry point: user errors print one line and exit 2, never a traceback."""
+    try:
+        app()
+    except AscoltoError as e:
+        err_console.print(f"[red]error:[/] {e}", soft_wrap=True)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err_console.print("[yellow]interrupted[/]: finished batches are stored; run again to resume")
+        sys.exit(130)

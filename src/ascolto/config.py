@@ -1,0 +1,123 @@
+"""One settings registry: each setting has a name, a default and help.
+
+Values come from, in rising priority: the default, the workspace's ``ascolto.toml``, an
+``ASCOLTO_<NAME>`` environment variable, and a command-line flag.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ascolto.errors import BadOption
+
+
+def _as_list(value: Any) -> list[str]:
+    if isinstance(value, str):
+        return [v.strip() for v in value.split(",") if v.strip()]
+    if isinstance(value, list | tuple):
+        return [str(v) for v in value]
+    raise ValueError("expected a list or a comma-separated string")
+
+
+def _as_int(value: Any) -> int:
+    n = int(value)
+    if n <= 0:
+        raise ValueError("expected a positive integer")
+    return n
+
+
+@dataclass(frozen=True, slots=True)
+class SettingSpec:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[Any], Any]
+
+
+SETTINGS: dict[str, SettingSpec] = {
+    s.name: s
+    for s in (
+        SettingSpec(
+            "owners",
+            [],
+            "The brand's own accounts, as PLATFORM:HANDLE_OR_ID (e.g. x:acme, youtube:UC123).",
+            _as_list,
+        ),
+        SettingSpec("brand", "", "The brand's name, shown in reports.", str),
+        SettingSpec(
+            "batch_size",
+            20_000,
+            "Messages written per store transaction during import.",
+            _as_int,
+        ),
+        SettingSpec(
+            "languages",
+            ["it", "en"],
+            "Languages the workspace expects, most likely first.",
+            _as_list,
+        ),
+    )
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    values: Mapping[str, Any]
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+    @classmethod
+    def load(
+        cls,
+        toml_path: Path | None,
+        overrides: Mapping[str, Any] | None = None,
+        environ: Mapping[str, str] | None = None,
+    ) -> Settings:
+        environ = os.environ if environ is None else environ
+        file_values: dict[str, Any] = {}
+        if toml_path is not None and toml_path.exists():
+            try:
+                file_values = tomllib.loads(toml_path.read_text(encoding="utf-8"))
+            except tomllib.TOMLDecodeError as e:
+                raise BadOption(f"{toml_path}: {e}; fix the file or run `ascolto init` again")
+        values: dict[str, Any] = {}
+        for name, spec in SETTINGS.items():
+            origin, raw = "default", spec.default
+            if name in file_values:
+                origin, raw = str(toml_path), file_values[name]
+            env_name = f"ASCOLTO_{name.upper()}"
+            if env_name in environ:
+                origin, raw = env_name, environ[env_name]
+            if overrides and overrides.get(name) not in (None, [], ()):
+                origin, raw = f"--{name.replace('_', '-')}", overrides[name]
+            try:
+                values[name] = spec.parse(raw)
+            except (TypeError, ValueError) as e:
+                raise BadOption(f"setting {name!r} from {origin}: {e}") from None
+        return cls(values)
+
+
+TOML_TEMPLATE = """\
+# ascolto workspace settings. Every setting can also come from ASCOLTO_<NAME> or a flag.
+
+# The brand's name, shown in reports.
+brand = "{brand}"
+
+# The brand's own accounts, as "PLATFORM:HANDLE_OR_ID". Their replies are the answers
+# whose speed and coverage ascolto measures.
+owners = [{owners}]
+
+# Languages the workspace expects, most likely first.
+languages = ["it", "en"]
+"""
+
+
+def render_toml(brand: str = "", owners: list[str] | None = None) -> str:
+    quoted = ", ".join(f'"{o}"' for o in owners or [])
+    return TOML_TEMPLATE.format(brand=brand.replace('"', "'"), owners=quoted)

@@ -1,0 +1,73 @@
+"""Quarantined records: what could not be imported, where it was, and why."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from ascolto.sources.base import Bad
+
+_SCHEMA = pa.schema(
+    [("source_id", pa.int64()), ("path", pa.string()), ("format", pa.string()),
+     ("location", pa.string()), ("reason", pa.string()), ("excerpt", pa.string()),
+     ("quarantined_at", pa.timestamp("us", tz="UTC"))]
+)
+
+
+def write_quarantine(
+    con: duckdb.DuckDBPyConnection,
+    bad: Sequence[Bad],
+    source_id: int | None,
+    path: str,
+    fmt: str | None,
+) -> None:
+    """Store bad records (inside the caller's transaction, with the batch they came with)."""
+    if not bad:
+        return
+    now = datetime.now(UTC)
+    table = pa.Table.from_pydict(
+        {
+            "source_id": [source_id] * len(bad),
+            "path": [path] * len(bad),
+            "format": [fmt] * len(bad),
+            "location": [b.location for b in bad],
+            "reason": [b.reason for b in bad],
+            "excerpt": [b.excerpt[:2000] for b in bad],
+            "quarantined_at": [now] * len(bad),
+        },
+        schema=_SCHEMA,
+    )
+    con.register("batch_quarantine", table)
+    try:
+        con.execute(
+            "INSERT INTO quarantine (source_id, path, format, location, reason, excerpt, quarantined_at) "
+            "SELECT * FROM batch_quarantine"
+        )
+    finally:
+        con.unregister("batch_quarantine")
+
+
+def list_quarantine(
+    con: duckdb.DuckDBPyConnection, limit: int = 100, path: str | None = None
+) -> list[dict[str, Any]]:
+    """The newest quarantined records first."""
+    sql = "SELECT id, path, format, location, reason, excerpt, quarantined_at FROM quarantine"
+    params: list[Any] = []
+    if path:
+        sql += " WHERE path = ?"
+        params.append(path)
+    sql += " ORDER BY id DESC LIMIT ?"
+    params.append(limit)
+    cur = con.execute(sql, params)
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def clear_quarantine(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute("SELECT count(*) FROM quarantine").fetchone()
+    con.execute("DELETE FROM quarantine")
+    return int(row[0]) if row else 0

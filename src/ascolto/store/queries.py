@@ -1,0 +1,90 @@
+"""Read-side queries over the store used by ``stats``, ``export`` and the overview report."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ascolto.errors import BadOption
+
+
+def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
+    row = con.execute(sql).fetchone()
+    return row[0] if row else None
+
+
+def stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Counts over the whole store: what ``ascolto stats`` shows."""
+    first, last = con.execute("SELECT min(created_at), max(created_at) FROM messages").fetchone() \
+        or (None, None)
+    platforms = dict(
+        con.execute(
+            "SELECT platform, count(*) FROM messages GROUP BY platform ORDER BY 2 DESC, 1"
+        ).fetchall()
+    )
+    kinds = dict(con.execute("SELECT kind, count(*) FROM messages GROUP BY 1 ORDER BY 2 DESC"
+                             ).fetchall())
+    owner_replies = _scalar(
+        con,
+        """
+        SELECT count(*) FROM messages m JOIN authors a
+          ON a.platform = m.platform AND a.id = m.author_id
+        WHERE a.is_owned AND m.parent_id IS NOT NULL
+        """,
+    )
+    return {
+        "messages": _scalar(con, "SELECT count(*) FROM messages"),
+        "authors": _scalar(con, "SELECT count(*) FROM authors"),
+        "owned_authors": _scalar(con, "SELECT count(*) FROM authors WHERE is_owned"),
+        "threads": _scalar(con, "SELECT count(DISTINCT (platform, root_id)) FROM messages"),
+        "replies": _scalar(con, "SELECT count(*) FROM messages WHERE parent_id IS NOT NULL"),
+        "owner_replies": owner_replies,
+        "interactions": _scalar(con, "SELECT count(*) FROM interactions"),
+        "quarantined": _scalar(con, "SELECT count(*) FROM quarantine"),
+        "imports": _scalar(con, "SELECT count(*) FROM sources"),
+        "platforms": platforms,
+        "kinds": kinds,
+        "first": _iso(first),
+        "last": _iso(last),
+    }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+EXPORT_SQL = """
+SELECT m.platform, m.id, m.created_at, m.kind, m.author_id, a.handle AS author_handle,
+       a.name AS author_name, a.followers AS author_followers, a.is_owned AS author_is_owned,
+       m.text, m.lang, m.url, m.title, m.parent_id, m.root_id, m.quoted_id, m.shared_id,
+       m.likes, m.shares, m.replies, m.quotes, m.views, m.score,
+       m.mentions, m.hashtags, m.links{raw}
+FROM messages m LEFT JOIN authors a ON a.platform = m.platform AND a.id = m.author_id
+ORDER BY m.created_at, m.platform, m.id
+"""
+
+
+def export(con: duckdb.DuckDBPyConnection, output: Path, include_raw: bool = False) -> int:
+    """Write every message (joined with its author) to Parquet, CSV or JSONL by extension."""
+    suffix = output.suffix.lower()
+    sql = EXPORT_SQL.format(raw=", m.raw" if include_raw else "")
+    target = str(output).replace("'", "''")
+    if suffix == ".parquet":
+        options = "FORMAT parquet, COMPRESSION zstd"
+    elif suffix == ".csv":
+        # CSV has no lists: join them with spaces so the file opens in a spreadsheet.
+        sql = f"""SELECT * REPLACE (array_to_string(mentions, ' ') AS mentions,
+                  array_to_string(hashtags, ' ') AS hashtags,
+                  array_to_string(links, ' ') AS links) FROM ({sql})"""
+        options = "FORMAT csv, HEADER true"
+    elif suffix in (".jsonl", ".ndjson"):
+        options = "FORMAT json"
+    else:
+        raise BadOption(f"{output}: unknown export type {suffix or '(none)'}; "
+                        "use a name ending in .parquet, .csv or .jsonl")
+    output.parent.mkdir(parents=True, exist_ok=True)
+    con.execute(f"COPY ({sql}) TO '{target}' ({options})")
+    return int(_scalar(con, "SELECT count(*) FROM messages") or 0)

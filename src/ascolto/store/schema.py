@@ -1,0 +1,175 @@
+"""The store's schema as numbered migrations; ``migrate`` applies the missing ones in order.
+
+A migration is never edited once released: a change to the schema is a new entry.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+MIGRATIONS: tuple[tuple[int, str, str], ...] = (
+    (
+        1,
+        "core model: sources, authors, messages, interactions, enrichments, cases, campaigns",
+        """
+        CREATE SEQUENCE source_seq START 1;
+        CREATE TABLE sources (
+            id           BIGINT PRIMARY KEY DEFAULT nextval('source_seq'),
+            format       VARCHAR NOT NULL,
+            platform     VARCHAR,
+            path         VARCHAR NOT NULL,
+            account      VARCHAR,
+            imported_at  TIMESTAMPTZ NOT NULL,
+            records      BIGINT DEFAULT 0,
+            new          BIGINT DEFAULT 0,
+            updated      BIGINT DEFAULT 0,
+            duplicates   BIGINT DEFAULT 0,
+            quarantined  BIGINT DEFAULT 0
+        );
+        CREATE TABLE authors (
+            platform     VARCHAR NOT NULL,
+            id           VARCHAR NOT NULL,
+            handle       VARCHAR,
+            name         VARCHAR,
+            followers    BIGINT,
+            following    BIGINT,
+            posts_count  BIGINT,
+            created_at   TIMESTAMPTZ,
+            verified     BOOLEAN,
+            description  VARCHAR,
+            url          VARCHAR,
+            is_owned     BOOLEAN NOT NULL DEFAULT false,
+            first_seen   TIMESTAMPTZ,
+            updated_at   TIMESTAMPTZ,
+            PRIMARY KEY (platform, id)
+        );
+        CREATE TABLE messages (
+            platform          VARCHAR NOT NULL,
+            id                VARCHAR NOT NULL,
+            author_id         VARCHAR,
+            created_at        TIMESTAMPTZ NOT NULL,
+            text              VARCHAR,
+            kind              VARCHAR NOT NULL,
+            lang              VARCHAR,
+            url               VARCHAR,
+            title             VARCHAR,
+            parent_id         VARCHAR,
+            root_id           VARCHAR,
+            root_inferred     BOOLEAN NOT NULL DEFAULT false,
+            parent_author_id  VARCHAR,
+            quoted_id         VARCHAR,
+            quoted_author_id  VARCHAR,
+            shared_id         VARCHAR,
+            shared_author_id  VARCHAR,
+            likes             BIGINT,
+            shares            BIGINT,
+            replies           BIGINT,
+            quotes            BIGINT,
+            views             BIGINT,
+            score             BIGINT,
+            mentions          VARCHAR[],
+            hashtags          VARCHAR[],
+            links             VARCHAR[],
+            source_id         BIGINT,
+            imported_at       TIMESTAMPTZ,
+            updated_at        TIMESTAMPTZ,
+            raw               JSON,
+            PRIMARY KEY (platform, id)
+        );
+        CREATE TABLE interactions (
+            platform      VARCHAR NOT NULL,
+            kind          VARCHAR NOT NULL,
+            message_id    VARCHAR NOT NULL,
+            src_author_id VARCHAR NOT NULL,
+            dst_author_id VARCHAR,
+            dst_handle    VARCHAR,
+            created_at    TIMESTAMPTZ NOT NULL
+        );
+        CREATE TABLE enrichments (
+            platform    VARCHAR NOT NULL,
+            message_id  VARCHAR NOT NULL,
+            task        VARCHAR NOT NULL,
+            label       VARCHAR,
+            score       DOUBLE,
+            model       VARCHAR NOT NULL,
+            version     VARCHAR NOT NULL,
+            created_at  TIMESTAMPTZ NOT NULL,
+            PRIMARY KEY (platform, message_id, task, model, version)
+        );
+        CREATE SEQUENCE case_seq START 1;
+        CREATE TABLE cases (
+            id                 BIGINT PRIMARY KEY DEFAULT nextval('case_seq'),
+            platform           VARCHAR NOT NULL,
+            message_id         VARCHAR NOT NULL,
+            status             VARCHAR NOT NULL DEFAULT 'open',
+            assignee           VARCHAR,
+            opened_at          TIMESTAMPTZ NOT NULL,
+            first_response_at  TIMESTAMPTZ,
+            sla_due_at         TIMESTAMPTZ,
+            closed_at          TIMESTAMPTZ,
+            UNIQUE (platform, message_id)
+        );
+        CREATE SEQUENCE campaign_seq START 1;
+        CREATE TABLE campaigns (
+            id          BIGINT PRIMARY KEY DEFAULT nextval('campaign_seq'),
+            name        VARCHAR NOT NULL UNIQUE,
+            brief       JSON,
+            starts_at   TIMESTAMPTZ,
+            ends_at     TIMESTAMPTZ,
+            queries     VARCHAR[],
+            kpis        JSON,
+            created_at  TIMESTAMPTZ NOT NULL
+        );
+        CREATE SEQUENCE quarantine_seq START 1;
+        CREATE TABLE quarantine (
+            id           BIGINT PRIMARY KEY DEFAULT nextval('quarantine_seq'),
+            source_id    BIGINT,
+            path         VARCHAR NOT NULL,
+            format       VARCHAR,
+            location     VARCHAR NOT NULL,
+            reason       VARCHAR NOT NULL,
+            excerpt      VARCHAR,
+            quarantined_at TIMESTAMPTZ NOT NULL
+        );
+        """,
+    ),
+)
+
+SCHEMA_VERSION = MIGRATIONS[-1][0]
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The highest applied migration, 0 for an empty database."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_migrations'"
+    ).fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = con.execute("SELECT coalesce(max(version), 0) FROM schema_migrations").fetchone()
+    return int(row[0]) if row else 0
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply missing migrations, each in its own transaction; return the versions applied."""
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, description VARCHAR, applied_at TIMESTAMPTZ DEFAULT now())"
+    )
+    have = current_version(con)
+    applied = []
+    for version, description, sql in MIGRATIONS:
+        if version <= have:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_migrations (version, description) VALUES (?, ?)",
+                [version, description],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(version)
+    return applied

@@ -1,0 +1,106 @@
+"""A workspace: a folder with ``ascolto.toml``, the DuckDB store and (later) the search index.
+
+Found from ``--workspace``, then ``ASCOLTO_WORKSPACE``, then upward from the current folder.
+One process writes the store at a time; a second writer gets ``WorkspaceBusy``.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import duckdb
+
+from ascolto.config import Settings, render_toml
+from ascolto.errors import AscoltoError, WorkspaceBusy, WorkspaceNotFound
+from ascolto.store.schema import migrate
+
+CONFIG_NAME = "ascolto.toml"
+DB_NAME = "ascolto.duckdb"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    root: Path
+    overrides: Mapping[str, Any] | None = None
+
+    @property
+    def config_path(self) -> Path:
+        return self.root / CONFIG_NAME
+
+    @property
+    def db_path(self) -> Path:
+        return self.root / DB_NAME
+
+    @property
+    def index_dir(self) -> Path:
+        """Where the full-text search index lives (built by a later feature)."""
+        return self.root / "index"
+
+    @property
+    def reports_dir(self) -> Path:
+        return self.root / "reports"
+
+    @property
+    def settings(self) -> Settings:
+        return Settings.load(self.config_path, self.overrides)
+
+    @classmethod
+    def create(cls, root: Path, brand: str = "", owners: list[str] | None = None) -> Workspace:
+        """Create (or re-open) a workspace; an existing ``ascolto.toml`` is left as it is."""
+        root = root.expanduser().resolve()
+        if root.exists() and not root.is_dir():
+            raise AscoltoError(f"{root}: exists and is not a folder; choose another path")
+        root.mkdir(parents=True, exist_ok=True)
+        ws = cls(root)
+        if not ws.config_path.exists():
+            ws.config_path.write_text(render_toml(brand, owners), encoding="utf-8")
+        with ws.connect():
+            pass
+        return ws
+
+    @classmethod
+    def find(
+        cls, explicit: Path | None = None, overrides: Mapping[str, Any] | None = None
+    ) -> Workspace:
+        if explicit is None and os.environ.get("ASCOLTO_WORKSPACE"):
+            explicit = Path(os.environ["ASCOLTO_WORKSPACE"])
+        if explicit is not None:
+            root = explicit.expanduser().resolve()
+            if not (root / CONFIG_NAME).exists():
+                raise WorkspaceNotFound(
+                    f"{root}: not an ascolto workspace (no {CONFIG_NAME}); "
+                    f"run `ascolto init {explicit}` first"
+                )
+            return cls(root, overrides)
+        here = Path.cwd().resolve()
+        for folder in (here, *here.parents):
+            if (folder / CONFIG_NAME).exists():
+                return cls(folder, overrides)
+        raise WorkspaceNotFound(
+            "no workspace here: run `ascolto init DIR`, then pass --workspace DIR, "
+            "set ASCOLTO_WORKSPACE, or run from inside the workspace folder"
+        )
+
+    @contextmanager
+    def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Open the store (migrating it when writable); ``WorkspaceBusy`` if another writer has it."""
+        try:
+            con = duckdb.connect(str(self.db_path), read_only=read_only and self.db_path.exists())
+        except duckdb.IOException as e:
+            if "lock" in str(e).lower():
+                raise WorkspaceBusy(
+                    f"{self.db_path}: the workspace is in use by another ascolto process "
+                    "(is `ascolto serve` running?); stop it or wait, then try again"
+                ) from None
+            raise AscoltoError(f"{self.db_path}: cannot open the store: {e}") from None
+        try:
+            if not read_only or not self.db_path.exists():
+                migrate(con)
+            yield con
+        finally:
+            con.close()

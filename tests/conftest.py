@@ -1,0 +1,33 @@
+"""Shared fixtures: where the real data lives, and fresh workspaces."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ascolto.workspace import Workspace
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("ASCOLTO_DATA", ROOT.parent / "shared" / "data")).resolve()
+
+
+def data_path(relative: str) -> Path:
+    """A file under ../shared/data; skips the test with the reason when it is absent."""
+    path = DATA / relative
+    if not path.exists():
+        pytest.skip(f"real data not available: {path} (set ASCOLTO_DATA or put shared/ beside)")
+    return path
+
+
+def example_path(relative: str) -> Path:
+    """A source's example: ``tests/...`` is a fixture of this project, anything else real data."""
+    if relative.startswith("tests/"):
+        return ROOT / relative
+    return data_path(relative)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Workspace:
+    return Workspace.create(tmp_path / "ws")
