@@ -85,7 +85,9 @@ class Settings:
             try:
                 file_values = tomllib.loads(toml_path.read_text(encoding="utf-8"))
             except tomllib.TOMLDecodeError as e:
-                raise BadOption(f"{toml_path}: {e}; fix the file or run `ascolto init` again")
+                raise BadOption(
+                    f"{toml_path}: {e}; fix the file or run `ascolto init` again"
+                ) from None
         values: dict[str, Any] = {}
         for name, spec in SETTINGS.items():
             origin, raw = "default", spec.default

@@ -7,28 +7,42 @@ goes on. Unrecognised files named explicitly stop the import before anything is 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+import multiprocessing
+import os
+import traceback
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 from ascolto import sources
 from ascolto.errors import AscoltoError, RecordError, UnknownFormat
 from ascolto.models import Message
 from ascolto.sources.base import Bad, Options, RawRecord, Source
 from ascolto.sources.files import bytes_read, reset_bytes_read
+from ascolto.store.db import scalar
 from ascolto.store.derive import parse_owner, refresh
 from ascolto.store.quarantine import write_quarantine
-from ascolto.store.writer import BatchCounts, raw_json, write_batch
+from ascolto.store.writer import (
+    authors_table,
+    merge_authors,
+    messages_table,
+    raw_json,
+    write_batch,
+)
 from ascolto.workspace import Workspace
 
 #: Called with (file, bytes of it read so far, records so far) while importing.
 Progress = Callable[[Path, int, int], None]
 
 _SKIP_NAMES = {"SOURCE.txt", "README.md", "LICENSE", ".DS_Store"}
+#: Files at least this big are parsed in a child process while the store writes.
+PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 _NORMALISE_ERRORS = (RecordError, KeyError, ValueError, TypeError, AttributeError, IndexError)
 
 
@@ -103,12 +117,124 @@ def ingest(
     result = IngestResult(unrecognised=unrecognised)
     batch_size = int(workspace.settings["batch_size"])
     with workspace.connect() as con:
+        # The writer gains nothing from DuckDB's threads on batch upserts; leave the other
+        # core to the reader process. Derivation afterwards gets all cores back.
+        con.execute("SET threads = 1")
         for path, source in planned:
             result.files.append(
                 _ingest_file(con, path, source, options, batch_size, progress)
             )
+        con.execute("RESET threads")
         refresh(con, owners)
     return result
+
+
+@dataclass(slots=True)
+class Chunk:
+    """One batch ready to write: Arrow tables plus what was counted while reading it."""
+
+    messages: pa.Table
+    authors: pa.Table
+    bad: list[Bad]
+    records: int
+    skipped: int
+    repeats: int
+    bytes_read: int
+
+
+def produce(source: Source, path: Path, options: Options, batch_size: int) -> Iterator[Chunk]:
+    """Read and normalise ``path`` into write-ready chunks of at most ``batch_size`` messages.
+
+    Pure CPU work with no store access, so it can run in a child process beside the writer.
+    A record seen twice in one chunk keeps its last version and counts as a repeat.
+    """
+    reset_bytes_read()
+    batch: dict[tuple[str, str], Message] = {}
+    bad: list[Bad] = []
+    counts = [0, 0, 0]  # records, skipped, repeats
+
+    def chunk() -> Chunk:
+        messages = list(batch.values())
+        authors = merge_authors(m.author for m in messages if m.author is not None)
+        records, skipped, repeats = counts
+        out = Chunk(messages_table(messages, [raw_json(m.raw) for m in messages]),
+                    authors_table(authors), list(bad), records, skipped, repeats, bytes_read())
+        batch.clear()
+        bad.clear()
+        counts[:] = [0, 0, 0]
+        return out
+
+    for item in source.read(path, options):
+        counts[0] += 1
+        if isinstance(item, Bad):
+            bad.append(item)
+        else:
+            try:
+                message = source.normalise(item)
+            except _NORMALISE_ERRORS as e:
+                bad.append(_bad_record(item, e))
+                message = None
+            else:
+                if message is None:
+                    counts[1] += 1
+            if message is not None:
+                key = (message.platform, message.id)
+                if key in batch:
+                    counts[2] += 1
+                batch[key] = message
+        if len(batch) >= batch_size or len(bad) >= batch_size:
+            yield chunk()
+    yield chunk()
+
+
+def _produce_in_child(conn: Connection, source_name: str, path: Path, options: Options,
+                      batch_size: int) -> None:
+    """Child-process end of the pipeline: send chunks, then ``done`` or the error."""
+    try:
+        for c in produce(sources.get(source_name), path, options, batch_size):
+            conn.send(("chunk", c))
+        conn.send(("done", None))
+    except AscoltoError as e:
+        conn.send(("error", str(e)))
+    except OSError as e:
+        conn.send(("error", f"{path}: cannot read the file ({e.strerror or e})"))
+    except BaseException:
+        conn.send(("crash", traceback.format_exc()))
+    finally:
+        conn.close()
+
+
+def _chunks(source: Source, path: Path, options: Options, batch_size: int) -> Iterator[Chunk]:
+    """Chunks of ``path``: produced in a child process for big files (parsing then overlaps
+    the store's writes on a second core), inline for small ones (no process start cost)."""
+    if path.stat().st_size < PARALLEL_MIN_BYTES or (os.cpu_count() or 1) < 2:
+        yield from produce(source, path, options, batch_size)
+        return
+    ctx = multiprocessing.get_context("spawn")
+    receive, send = ctx.Pipe(duplex=False)
+    child = ctx.Process(target=_produce_in_child,
+                        args=(send, source.name, path, options, batch_size), daemon=True)
+    child.start()
+    send.close()
+    try:
+        while True:
+            try:
+                kind, payload = receive.recv()
+            except EOFError:
+                raise AscoltoError(f"{path}: the reader process stopped unexpectedly") from None
+            if kind == "chunk":
+                yield payload
+            elif kind == "done":
+                break
+            elif kind == "error":
+                raise AscoltoError(payload)
+            else:
+                raise RuntimeError(f"reading {path} failed in the reader process:\n{payload}")
+    finally:
+        receive.close()
+        if child.is_alive():
+            child.terminate()
+        child.join()
 
 
 def _ingest_file(
@@ -120,67 +246,41 @@ def _ingest_file(
     progress: Progress | None,
 ) -> FileResult:
     res = FileResult(path=str(path), format=source.name)
-    row = con.execute(
+    source_id = int(scalar(
+        con,
         "INSERT INTO sources (format, platform, path, imported_at) VALUES (?, ?, ?, ?) "
         "RETURNING id",
         [source.name, source.platform, str(path.resolve()), datetime.now(UTC)],
-    ).fetchone()
-    assert row is not None
-    source_id = int(row[0])
-    batch: dict[tuple[str, str], Message] = {}
-    bad: list[Bad] = []
-
-    def flush() -> None:
-        messages = list(batch.values())
-        raws = [raw_json(m.raw) for m in messages]
-        con.execute("BEGIN TRANSACTION")
-        try:
-            counts = write_batch(con, messages, raws, source_id)
-            write_quarantine(con, bad, source_id, str(path), source.name)
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
-        _add(res, counts)
-        res.quarantined += len(bad)
-        batch.clear()
-        bad.clear()
-
-    reset_bytes_read()
+    ))
     try:
-        records = source.read(path, options)
-        for item in records:
-            res.records += 1
-            if isinstance(item, Bad):
-                bad.append(item)
-            else:
-                try:
-                    message = source.normalise(item)
-                except _NORMALISE_ERRORS as e:
-                    bad.append(_bad_record(item, e))
-                    message = None
-                else:
-                    if message is None:
-                        res.skipped += 1
-                if message is not None:
-                    key = (message.platform, message.id)
-                    if key in batch:
-                        res.duplicates += 1
-                    batch[key] = message
-            if len(batch) >= batch_size or len(bad) >= batch_size:
-                flush()
-                if progress:
-                    progress(path, bytes_read(), res.records)
-        flush()
-    except OSError as e:
-        raise AscoltoError(f"{path}: cannot read the file ({e.strerror or e})") from None
+        for chunk in _chunks(source, path, options, batch_size):
+            con.execute("BEGIN TRANSACTION")
+            try:
+                counts = write_batch(con, chunk.messages, chunk.authors, source_id)
+                write_quarantine(con, chunk.bad, source_id, str(path), source.name)
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+            res.records += chunk.records
+            res.skipped += chunk.skipped
+            res.duplicates += chunk.repeats + counts.duplicates
+            res.new += counts.new
+            res.updated += counts.updated
+            res.quarantined += len(chunk.bad)
+            if progress:
+                progress(path, chunk.bytes_read, res.records)
+    except BaseException as e:
+        if res.records == 0:  # nothing of this file was stored: leave no empty import behind
+            con.execute("DELETE FROM sources WHERE id = ?", [source_id])
+        if isinstance(e, OSError):
+            raise AscoltoError(f"{path}: cannot read the file ({e.strerror or e})") from None
+        raise
     con.execute(
         "UPDATE sources SET records = ?, new = ?, updated = ?, duplicates = ?, quarantined = ? "
         "WHERE id = ?",
         [res.records, res.new, res.updated, res.duplicates, res.quarantined, source_id],
     )
-    if progress:
-        progress(path, bytes_read(), res.records)
     return res
 
 
@@ -188,9 +288,3 @@ def _bad_record(raw: RawRecord, error: Exception) -> Bad:
     reason = str(error) if isinstance(error, RecordError) else f"{type(error).__name__}: {error}"
     excerpt = raw.text if raw.text is not None else raw_json(raw.data) or ""
     return Bad(raw.location, reason, excerpt[:500])
-
-
-def _add(res: FileResult, counts: BatchCounts) -> None:
-    res.new += counts.new
-    res.updated += counts.updated
-    res.duplicates += counts.duplicates

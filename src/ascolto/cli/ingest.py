@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.progress import (
@@ -22,6 +22,7 @@ from ascolto.errors import BadOption
 from ascolto.ingest import ingest as run_ingest
 from ascolto.ingest import plan
 from ascolto.sources.base import Options
+from ascolto.store.derive import parse_owner
 from ascolto.store.quarantine import clear_quarantine, list_quarantine
 
 
@@ -59,6 +60,8 @@ def ingest(
     """Import exports and API dumps; the format is detected from each file's content."""
     ws = open_workspace(workspace)
     options = Options(_pairs(option, "--option"), _pairs(mapping, "--map"))
+    for spec in owner or ():
+        parse_owner(spec)  # flags are checked before files are opened
     planned, _ = plan(paths, fmt)
     total_bytes = sum(p.stat().st_size for p, _ in planned)
     done_bytes: dict[Path, int] = {}
@@ -96,7 +99,7 @@ def ingest(
 
 def formats(as_json: JsonOpt = False) -> None:
     """The formats ascolto reads, with their names for --format."""
-    rows = [
+    rows: list[dict[str, Any]] = [
         {"name": s.name, "platform": s.platform, "description": s.description,
          "settings": [{"name": x.name, "help": x.help, "secret": x.secret} for x in s.settings]}
         for s in sources.registry().values()

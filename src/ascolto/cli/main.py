@@ -33,5 +33,7 @@ def run() -> None:
         err_console.print(f"[red]error:[/] {e}", soft_wrap=True)
         sys.exit(2)
     except KeyboardInterrupt:
-        err_console.print("[yellow]interrupted[/]: finished batches are stored; run again to resume")
+        err_console.print(
+            "[yellow]interrupted[/]: finished batches are stored; run again to resume"
+        )
         sys.exit(130)

@@ -20,6 +20,18 @@ DETECT_THRESHOLD = 0.5
 
 _MODULES = (
     "twarc2",
+    "x_archive",
+    "twcs",
+    "reddit",
+    "pushshift",
+    "telegram",
+    "facebook_graph",
+    "instagram_graph",
+    "youtube",
+    "mastodon",
+    "mastodon_stream",
+    "mastodon_archive",
+    "bluesky",
 )
 
 

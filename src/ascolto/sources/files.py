@@ -54,11 +54,13 @@ def open_binary(path: Path) -> IO[bytes]:
         import zstandard
 
         dctx = zstandard.ZstdDecompressor(max_window_size=_ZSTD_WINDOW)
-        return dctx.stream_reader(raw, closefd=True)  # type: ignore[return-value]
+        # The zstd reader has no readline/iteration: buffer it so JSONL can be read by line.
+        reader = dctx.stream_reader(raw, closefd=True)
+        return io.BufferedReader(reader, buffer_size=1 << 20)
     if magic[:2] == b"\x1f\x8b":
         return gzip.GzipFile(fileobj=raw)  # type: ignore[return-value]
     if magic[:3] == b"BZh":
-        return bz2.BZ2File(raw)  # type: ignore[return-value]
+        return bz2.BZ2File(raw)
     return raw
 
 
@@ -79,6 +81,8 @@ def jsonl_lines(path: Path) -> Iterator[tuple[int, str, Any] | Bad]:
     with open_binary(path) as f:
         for n, line in enumerate(f, start=1):
             stripped = line.strip()
+            if n == 1 and stripped.startswith(b"\xef\xbb\xbf"):
+                stripped = stripped[3:]
             if not stripped:
                 continue
             try:
@@ -97,3 +101,42 @@ def load_json(path: Path) -> Any:
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     return orjson.loads(data)
+
+
+def json_documents(path: Path) -> Iterator[tuple[str, Any] | Bad]:
+    """Yield ``(location, parsed)`` per JSON document of a file that is either one document (a
+    saved API response, pretty-printed or not; location ``""``) or JSON lines (``line N``).
+
+    JSON lines are told by their first two non-blank lines each being a whole JSON value, and
+    are streamed; a single document is parsed whole. Bad JSON is a ``Bad``, never an exception.
+    """
+    with open_binary(path) as f:
+        lines = [line for line in (_nonblank_line(f), _nonblank_line(f)) if line]
+        if len(lines) == 2 and all(_is_json(line) for line in lines):
+            jsonl = True
+        else:
+            jsonl = False
+            data = b"".join(lines) + f.read()
+    if jsonl:
+        for item in jsonl_lines(path):
+            yield item if isinstance(item, Bad) else (f"line {item[0]}", item[2])
+        return
+    try:
+        yield "", orjson.loads(data.removeprefix(b"\xef\xbb\xbf"))
+    except orjson.JSONDecodeError as e:
+        yield Bad("file", f"invalid JSON: {e}", data[:500].decode("utf-8", "replace"))
+
+
+def _nonblank_line(f: IO[bytes]) -> bytes:
+    line = f.readline()
+    while line and not line.strip():
+        line = f.readline()
+    return line
+
+
+def _is_json(line: bytes) -> bool:
+    try:
+        orjson.loads(line.removeprefix(b"\xef\xbb\xbf"))
+    except orjson.JSONDecodeError:
+        return False
+    return True

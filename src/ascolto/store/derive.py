@@ -12,6 +12,7 @@ import duckdb
 
 from ascolto.errors import BadOption
 from ascolto.models import PLATFORMS, canonical_platform
+from ascolto.store.db import scalar
 
 _MAX_DEPTH = 200
 
@@ -36,15 +37,16 @@ def mark_owned(con: duckdb.DuckDBPyConnection, owners: Iterable[str]) -> int:
         return 0
     con.execute("CREATE OR REPLACE TEMP TABLE owner_specs (platform VARCHAR, who VARCHAR)")
     con.executemany("INSERT INTO owner_specs VALUES (?, ?)", pairs)
-    row = con.execute(
+    changed = scalar(
+        con,
         """
         UPDATE authors a SET is_owned = true FROM owner_specs o
         WHERE a.platform = o.platform AND NOT a.is_owned
           AND (lower(a.id) = o.who OR lower(a.handle) = o.who)
-        """
-    ).fetchone()
+        """,
+    )
     con.execute("DROP TABLE owner_specs")
-    return int(row[0]) if row else 0
+    return int(changed or 0)
 
 
 def fill_roots(con: duckdb.DuckDBPyConnection) -> None:
@@ -106,19 +108,18 @@ def rebuild_interactions(con: duckdb.DuckDBPyConnection) -> int:
         SELECT m.platform, 'quote', m.id, m.author_id,
                coalesce(q.author_id, m.quoted_author_id), NULL, m.created_at
         FROM messages m LEFT JOIN messages q ON q.platform = m.platform AND q.id = m.quoted_id
-        WHERE m.quoted_id IS NOT NULL AND m.author_id IS NOT NULL
+        WHERE coalesce(m.quoted_id, m.quoted_author_id) IS NOT NULL AND m.author_id IS NOT NULL
         UNION ALL
         SELECT m.platform, 'share', m.id, m.author_id,
                coalesce(s.author_id, m.shared_author_id), NULL, m.created_at
         FROM messages m LEFT JOIN messages s ON s.platform = m.platform AND s.id = m.shared_id
-        WHERE m.shared_id IS NOT NULL AND m.author_id IS NOT NULL
+        WHERE coalesce(m.shared_id, m.shared_author_id) IS NOT NULL AND m.author_id IS NOT NULL
         UNION ALL
         SELECT m.platform, 'mention', m.id, m.author_id, h.id, m.handle, m.created_at
         FROM mentioned m LEFT JOIN handles h ON h.platform = m.platform AND h.handle = m.handle
         """
     )
-    row = con.execute("SELECT count(*) FROM interactions").fetchone()
-    return int(row[0]) if row else 0
+    return int(scalar(con, "SELECT count(*) FROM interactions") or 0)
 
 
 def refresh(con: duckdb.DuckDBPyConnection, owners: Iterable[str]) -> None:

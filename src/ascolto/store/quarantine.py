@@ -10,6 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from ascolto.sources.base import Bad
+from ascolto.store.db import records, scalar
 
 _SCHEMA = pa.schema(
     [("source_id", pa.int64()), ("path", pa.string()), ("format", pa.string()),
@@ -44,8 +45,8 @@ def write_quarantine(
     con.register("batch_quarantine", table)
     try:
         con.execute(
-            "INSERT INTO quarantine (source_id, path, format, location, reason, excerpt, quarantined_at) "
-            "SELECT * FROM batch_quarantine"
+            "INSERT INTO quarantine (source_id, path, format, location, reason, excerpt, "
+            "quarantined_at) SELECT * FROM batch_quarantine"
         )
     finally:
         con.unregister("batch_quarantine")
@@ -62,12 +63,10 @@ def list_quarantine(
         params.append(path)
     sql += " ORDER BY id DESC LIMIT ?"
     params.append(limit)
-    cur = con.execute(sql, params)
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+    return records(con, sql, params)
 
 
 def clear_quarantine(con: duckdb.DuckDBPyConnection) -> int:
-    row = con.execute("SELECT count(*) FROM quarantine").fetchone()
+    n = scalar(con, "SELECT count(*) FROM quarantine")
     con.execute("DELETE FROM quarantine")
-    return int(row[0]) if row else 0
+    return int(n or 0)

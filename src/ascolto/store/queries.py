@@ -9,17 +9,13 @@ from typing import Any
 import duckdb
 
 from ascolto.errors import BadOption
-
-
-def _scalar(con: duckdb.DuckDBPyConnection, sql: str) -> Any:
-    row = con.execute(sql).fetchone()
-    return row[0] if row else None
+from ascolto.store.db import one
+from ascolto.store.db import scalar as _scalar
 
 
 def stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Counts over the whole store: what ``ascolto stats`` shows."""
-    first, last = con.execute("SELECT min(created_at), max(created_at) FROM messages").fetchone() \
-        or (None, None)
+    first, last = one(con, "SELECT min(created_at), max(created_at) FROM messages") or (None, None)
     platforms = dict(
         con.execute(
             "SELECT platform, count(*) FROM messages GROUP BY platform ORDER BY 2 DESC, 1"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import attrgetter
 from typing import Any
 
 import duckdb
@@ -17,6 +18,7 @@ import orjson
 import pyarrow as pa
 
 from ascolto.models import Author, Message
+from ascolto.store.db import one
 
 #: Counts and profile numbers: the newest non-null value wins on re-import.
 MESSAGE_METRICS = ("likes", "shares", "replies", "quotes", "views", "score")
@@ -64,41 +66,56 @@ class BatchCounts:
 
 
 def raw_json(raw: Any) -> str | None:
-    """The original record as JSON text (strings are taken to be JSON already)."""
+    """The original record as JSON text.
+
+    A string that opens like a JSON object or array is the record's original JSON text and is
+    kept as is; any other string (an XML element, a CSV line) is stored as a JSON string.
+    """
     if raw is None:
         return None
-    if isinstance(raw, str):
+    if isinstance(raw, str) and raw[:1] in ("{", "["):
         return raw
     return orjson.dumps(raw, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def merge_authors(authors: Iterable[Author]) -> list[Author]:
-    """One author per ``(platform, id)``; later non-null fields override earlier ones."""
+    """One author per ``(platform, id)``; a fuller profile (with a handle) replaces a bare id.
+
+    Profiles seen in one batch are snapshots of the same account moments apart, so the last
+    full one is kept whole; the store then coalesces it with what it already knows.
+    """
     merged: dict[tuple[str, str], Author] = {}
     for a in authors:
         key = (a.platform, a.id)
         old = merged.get(key)
-        if old is None:
+        if old is None or a.handle is not None or a.name is not None or a.is_owned:
+            if old is not None and old.is_owned and not a.is_owned:
+                a.is_owned = True
             merged[key] = a
-            continue
-        for name in _AUTHOR_FIELDS[2:]:
-            value = getattr(a, name)
-            if value is not None:
-                setattr(old, name, value)
     return list(merged.values())
 
 
+_message_row = attrgetter(*[f for f in MESSAGE_SCHEMA.names if f not in ("author_id", "raw")])
+_author_row = attrgetter(*AUTHOR_SCHEMA.names)
+
+
 def messages_table(messages: Sequence[Message], raws: Sequence[str | None]) -> pa.Table:
-    """Column-wise Arrow table of a batch (one pass per column is faster than per row)."""
-    cols: dict[str, list[Any]] = {f: [getattr(m, f) for m in messages] for f in _MESSAGE_FIELDS}
-    cols["author_id"] = [m.author.id if m.author is not None else None for m in messages]
-    cols["raw"] = list(raws)
-    return pa.Table.from_pydict(cols, schema=MESSAGE_SCHEMA)
+    """Arrow table of a batch, built column-wise from per-message tuples (C-speed getters)."""
+    columns = list(zip(*map(_message_row, messages), strict=True)) if messages else [
+        () for _ in _MESSAGE_FIELDS]
+    arrays = dict(zip(_MESSAGE_FIELDS, columns, strict=True))
+    arrays["author_id"] = [m.author.id if m.author is not None else None for m in messages]
+    arrays["raw"] = raws
+    return pa.Table.from_pydict(
+        {name: arrays[name] for name in MESSAGE_SCHEMA.names}, schema=MESSAGE_SCHEMA
+    )
 
 
 def authors_table(authors: Sequence[Author]) -> pa.Table:
-    cols = {f: [getattr(a, f) for a in authors] for f in _AUTHOR_FIELDS}
-    return pa.Table.from_pydict(cols, schema=AUTHOR_SCHEMA)
+    columns = list(zip(*map(_author_row, authors), strict=True)) if authors else [
+        () for _ in _AUTHOR_FIELDS]
+    return pa.Table.from_pydict(dict(zip(_AUTHOR_FIELDS, columns, strict=True)),
+                                schema=AUTHOR_SCHEMA)
 
 
 def _changed(columns: Iterable[str], fill: bool) -> str:
@@ -127,8 +144,13 @@ ON CONFLICT (platform, id) DO UPDATE SET
   mentions = CASE WHEN len(mentions) = 0 THEN excluded.mentions ELSE mentions END,
   hashtags = CASE WHEN len(hashtags) = 0 THEN excluded.hashtags ELSE hashtags END,
   links = CASE WHEN len(links) = 0 THEN excluded.links ELSE links END,
-  root_id = CASE WHEN root_inferred AND excluded.root_id IS NOT NULL THEN excluded.root_id
-                 ELSE coalesce(root_id, excluded.root_id) END,
+  root_id = CASE
+      -- the format now names the root: it beats one the store inferred
+      WHEN excluded.root_id IS NOT NULL AND (root_inferred OR
+           (parent_id IS NULL AND excluded.parent_id IS NOT NULL)) THEN excluded.root_id
+      -- a parent appears for a message stored as a thread top: derive its root again
+      WHEN parent_id IS NULL AND excluded.parent_id IS NOT NULL THEN NULL
+      ELSE coalesce(root_id, excluded.root_id) END,
   root_inferred = root_inferred AND excluded.root_id IS NULL,
   raw = coalesce(excluded.raw, raw),
   updated_at = excluded.updated_at
@@ -150,27 +172,26 @@ ON CONFLICT (platform, id) DO UPDATE SET
 
 def write_batch(
     con: duckdb.DuckDBPyConnection,
-    messages: Sequence[Message],
-    raws: Sequence[str | None],
+    messages: pa.Table,
+    authors: pa.Table,
     source_id: int,
 ) -> BatchCounts:
-    """Upsert one batch (already unique on ``(platform, id)``) inside the caller's transaction."""
+    """Upsert one batch (unique on ``(platform, id)``) inside the caller's transaction."""
     now = datetime.now(UTC)
     counts = BatchCounts()
-    if not messages:
+    if messages.num_rows == 0:
         return counts
-    authors = merge_authors(m.author for m in messages if m.author is not None)
-    con.register("batch_messages", messages_table(messages, raws))
+    con.register("batch_messages", messages)
     try:
-        row = con.execute(_COUNT_SQL).fetchone()
+        row = one(con, _COUNT_SQL)
         assert row is not None
         counts.new, counts.updated = int(row[0]), int(row[1])
         counts.duplicates = int(row[2]) - counts.updated
         con.execute(_UPSERT_MESSAGES, {"source_id": source_id, "now": now})
     finally:
         con.unregister("batch_messages")
-    if authors:
-        con.register("batch_authors", authors_table(authors))
+    if authors.num_rows:
+        con.register("batch_authors", authors)
         try:
             con.execute(_UPSERT_AUTHORS, {"now": now})
         finally:

@@ -1,0 +1,140 @@
+"""Idempotent upserts, derived roots and interactions, on the store itself."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import duckdb
+import pytest
+
+from ascolto.errors import BadOption
+from ascolto.models import Author, Message
+from ascolto.store.derive import fill_roots, mark_owned, parse_owner, rebuild_interactions
+from ascolto.store.schema import SCHEMA_VERSION, current_version, migrate
+from ascolto.store.writer import (
+    authors_table,
+    merge_authors,
+    messages_table,
+    raw_json,
+    write_batch,
+)
+
+T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
+
+
+@pytest.fixture
+def con() -> duckdb.DuckDBPyConnection:
+    c = duckdb.connect()
+    migrate(c)
+    return c
+
+
+def _msg(id: str, **kw: object) -> Message:
+    author = kw.pop("author", Author("x", "u1", handle="Brand"))
+    return Message(platform="x", id=id, created_at=T0, text=f"text {id}", author=author,
+                   raw={"id": id}, **kw)  # type: ignore[arg-type]
+
+
+def _write(con: duckdb.DuckDBPyConnection, msgs: list[Message]):
+    authors = merge_authors(m.author for m in msgs if m.author)
+    return write_batch(con, messages_table(msgs, [raw_json(m.raw) for m in msgs]),
+                       authors_table(authors), 1)
+
+
+def test_migrate_is_idempotent(con: duckdb.DuckDBPyConnection) -> None:
+    assert current_version(con) == SCHEMA_VERSION
+    assert migrate(con) == []
+
+
+def test_reimport_updates_metrics_and_fills_missing(con: duckdb.DuckDBPyConnection) -> None:
+    first = _write(con, [_msg("1", likes=3), _msg("2")])
+    assert (first.new, first.updated, first.duplicates) == (2, 0, 0)
+    again = _write(con, [_msg("1", likes=3), _msg("2")])
+    assert (again.new, again.updated, again.duplicates) == (0, 0, 2)
+    changed = _write(con, [_msg("1", likes=9, lang="it"), _msg("2", likes=None)])
+    assert (changed.new, changed.updated, changed.duplicates) == (0, 1, 1)
+    assert con.execute("SELECT likes, lang FROM messages WHERE id = '1'").fetchall()[0] == (9, "it")
+    # A later import without the count keeps the known one (unknown is not zero).
+    _write(con, [_msg("1", likes=None, lang="en")])
+    assert con.execute("SELECT likes, lang FROM messages WHERE id = '1'").fetchall()[0] == (9, "it")
+    assert con.execute("SELECT count(*) FROM messages").fetchall()[0] == (2,)
+
+
+def test_author_profile_newest_wins_and_ownership_sticks(con: duckdb.DuckDBPyConnection) -> None:
+    _write(con, [_msg("1", author=Author("x", "u1", handle="brand", followers=10,
+                                         is_owned=True))])
+    _write(con, [_msg("2", author=Author("x", "u1", followers=25))])
+    assert con.execute("SELECT handle, followers, is_owned FROM authors").fetchall()[0] == (
+        "brand", 25, True)
+
+
+def test_roots_heal_when_missing_parent_arrives(con: duckdb.DuckDBPyConnection) -> None:
+    _write(con, [_msg("c3", parent_id="c2"), _msg("c2", parent_id="c1")])
+    fill_roots(con)
+    rows = dict(con.execute("SELECT id, root_id FROM messages").fetchall())
+    assert rows == {"c3": "c1", "c2": "c1"}  # provisional: c1 not collected yet
+    _write(con, [_msg("c1", parent_id="p0"), _msg("p0")])
+    fill_roots(con)
+    rows = dict(con.execute("SELECT id, root_id FROM messages").fetchall())
+    assert rows == {"c3": "p0", "c2": "p0", "c1": "p0", "p0": "p0"}
+    assert con.execute("SELECT count(*) FROM messages WHERE root_inferred").fetchall()[0] == (0,)
+
+
+def test_source_root_is_kept_and_replaces_inferred(con: duckdb.DuckDBPyConnection) -> None:
+    _write(con, [_msg("r2", parent_id="r1")])
+    fill_roots(con)
+    _write(con, [_msg("r2", parent_id="r1", root_id="conv9")])
+    fill_roots(con)
+    assert con.execute("SELECT root_id, root_inferred FROM messages").fetchall()[0] == (
+        "conv9", False)
+
+
+def test_parent_arriving_later_moves_the_thread(con: duckdb.DuckDBPyConnection) -> None:
+    _write(con, [_msg("c1")])  # first seen alone: a thread top
+    fill_roots(con)
+    assert con.execute("SELECT root_id FROM messages").fetchall() == [("c1",)]
+    _write(con, [_msg("c1", parent_id="m1", root_id="m1")])
+    _write(con, [_msg("c2")])
+    _write(con, [_msg("c2", parent_id="c1")])
+    fill_roots(con)
+    rows = dict(con.execute("SELECT id, root_id FROM messages").fetchall())
+    assert rows == {"c1": "m1", "c2": "m1"}
+
+
+def test_interactions_reply_mention_share_quote(con: duckdb.DuckDBPyConnection) -> None:
+    a, b, c = (Author("x", n, handle=f"h{n}") for n in ("a", "b", "c"))
+    _write(con, [
+        _msg("1", author=a),
+        _msg("2", author=b, parent_id="1", mentions=["ha", "nobody"]),
+        _msg("3", author=c, shared_id="1"),
+        _msg("4", author=c, quoted_id="99", quoted_author_id="b"),
+        _msg("5", author=c, shared_author_id="a"),  # archive retweet: no shared id
+    ])
+    rebuild_interactions(con)
+    edges = sorted(con.execute(
+        "SELECT kind, src_author_id, dst_author_id, dst_handle FROM interactions").fetchall(),
+        key=str)
+    assert edges == sorted([
+        ("reply", "b", "a", None), ("mention", "b", "a", "ha"), ("mention", "b", None, "nobody"),
+        ("share", "c", "a", None), ("quote", "c", "b", None), ("share", "c", "a", None),
+    ], key=str)
+
+
+def test_mark_owned_by_handle_or_id(con: duckdb.DuckDBPyConnection) -> None:
+    _write(con, [_msg("1", author=Author("x", "123", handle="Acme")),
+                 _msg("2", author=Author("x", "456", handle="other"))])
+    assert mark_owned(con, ["twitter:@acme"]) == 1
+    assert mark_owned(con, ["x:456"]) == 1
+    assert con.execute("SELECT count(*) FROM authors WHERE is_owned").fetchall()[0] == (2,)
+
+
+def test_raw_json_keeps_json_text_and_encodes_other_strings() -> None:
+    assert raw_json('{"a": 1}') == '{"a": 1}'
+    assert raw_json("<wp:comment/>") == '"<wp:comment/>"'
+    assert raw_json({"b": [1, 2]}) == '{"b":[1,2]}'
+
+
+@pytest.mark.parametrize("spec", ["acme", "myspace:acme", "x:", ":acme"])
+def test_parse_owner_rejects_bad_specs(spec: str) -> None:
+    with pytest.raises(BadOption, match="PLATFORM:HANDLE_OR_ID"):
+        parse_owner(spec)
