@@ -7,6 +7,7 @@ Values come from, in rising priority: the default, the workspace's ``ascolto.tom
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -22,6 +23,13 @@ def _as_list(value: Any) -> list[str]:
     if isinstance(value, list | tuple):
         return [str(v) for v in value]
     raise ValueError("expected a list or a comma-separated string")
+
+
+def _as_memory(value: Any) -> str:
+    text = str(value).strip().upper().replace(" ", "")
+    if not re.fullmatch(r"\d+(\.\d+)?(KB|MB|GB|TB|KIB|MIB|GIB|TIB)", text):
+        raise ValueError("expected a size such as 512MB or 2GB")
+    return text
 
 
 def _as_int(value: Any) -> int:
@@ -54,6 +62,12 @@ SETTINGS: dict[str, SettingSpec] = {
             20_000,
             "Messages written per store transaction during import.",
             _as_int,
+        ),
+        SettingSpec(
+            "memory_limit",
+            "512MB",
+            "Memory the store may use for caching before it spills to disk (DuckDB syntax).",
+            _as_memory,
         ),
         SettingSpec(
             "languages",

@@ -24,9 +24,17 @@ PLATFORMS = (
     "web",
     "telegram",
 )
-PLATFORM_ALIASES = {"twitter": "x", "fb": "facebook", "ig": "instagram", "yt": "youtube",
-                    "blog": "wordpress", "rss": "web", "atom": "web", "bsky": "bluesky",
-                    "tg": "telegram"}
+PLATFORM_ALIASES = {
+    "twitter": "x",
+    "fb": "facebook",
+    "ig": "instagram",
+    "yt": "youtube",
+    "blog": "wordpress",
+    "rss": "web",
+    "atom": "web",
+    "bsky": "bluesky",
+    "tg": "telegram",
+}
 
 #: Message kinds.
 KINDS = ("post", "comment", "reply", "share", "quote")

@@ -88,9 +88,10 @@ class Workspace:
 
     @contextmanager
     def connect(self, read_only: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Open the store (migrating it when writable); ``WorkspaceBusy`` if another writer has it."""
+        """Open the store (migrated when writable); ``WorkspaceBusy`` if another writer has it."""
         try:
-            con = duckdb.connect(str(self.db_path), read_only=read_only and self.db_path.exists())
+            read_only = read_only and self.db_path.exists()
+            con = duckdb.connect(str(self.db_path), read_only=read_only)
         except duckdb.IOException as e:
             if "lock" in str(e).lower():
                 raise WorkspaceBusy(
@@ -99,7 +100,9 @@ class Workspace:
                 ) from None
             raise AscoltoError(f"{self.db_path}: cannot open the store: {e}") from None
         try:
-            if not read_only or not self.db_path.exists():
+            # Without a cap DuckDB caches up to 80% of RAM; imports then grow with the store.
+            con.execute(f"SET memory_limit = '{self.settings['memory_limit']}'")
+            if not read_only:
                 migrate(con)
             yield con
         finally:

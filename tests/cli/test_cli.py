@@ -15,10 +15,17 @@ import pytest
 from tests.conftest import data_path
 
 
-def ascolto(*args: str, cwd: Path | None = None, env: dict | None = None,
-            ok: bool = True) -> subprocess.CompletedProcess[str]:
-    proc = subprocess.run([sys.executable, "-m", "ascolto", *args], capture_output=True,
-                          text=True, cwd=cwd, env=env, timeout=120)
+def ascolto(
+    *args: str, cwd: Path | None = None, env: dict | None = None, ok: bool = True
+) -> subprocess.CompletedProcess[str]:
+    proc = subprocess.run(
+        [sys.executable, "-m", "ascolto", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        env=env,
+        timeout=120,
+    )
     if ok:
         assert proc.returncode == 0, proc.stderr
     return proc
@@ -94,19 +101,19 @@ def test_user_errors_are_one_line(ws: Path, tmp_path: Path) -> None:
     junk.write_text("just some notes\n")
     line = one_line_error(ascolto("ingest", "-w", str(ws), str(junk), ok=False))
     assert "notes.txt" in line and "not a recognised format" in line and "twarc2" in line
-    line = one_line_error(ascolto("ingest", "-w", str(ws), str(tmp_path / "missing.jsonl"),
-                                  ok=False))
+    line = one_line_error(
+        ascolto("ingest", "-w", str(ws), str(tmp_path / "missing.jsonl"), ok=False)
+    )
     assert "no such file" in line
-    line = one_line_error(ascolto("ingest", "-w", str(ws), str(junk), "--format", "nope",
-                                  ok=False))
+    line = one_line_error(ascolto("ingest", "-w", str(ws), str(junk), "--format", "nope", ok=False))
     assert "unknown format 'nope'" in line
-    line = one_line_error(ascolto("ingest", "-w", str(ws), str(junk), "--owner", "bogus",
-                                  ok=False))
+    line = one_line_error(ascolto("ingest", "-w", str(ws), str(junk), "--owner", "bogus", ok=False))
     assert "PLATFORM:HANDLE_OR_ID" in line
     line = one_line_error(ascolto("stats", "-w", str(tmp_path / "nowhere"), ok=False))
     assert "not an ascolto workspace" in line and "ascolto init" in line
-    line = one_line_error(ascolto("export", "-w", str(ws), "-o", str(tmp_path / "x.xlsx"),
-                                  ok=False))
+    line = one_line_error(
+        ascolto("export", "-w", str(ws), "-o", str(tmp_path / "x.xlsx"), ok=False)
+    )
     assert ".parquet, .csv or .jsonl" in line
     # A named unrecognised file stops the import before anything is written.
     stats = json.loads(ascolto("stats", "-w", str(ws), "--json").stdout)
@@ -125,9 +132,19 @@ def test_bad_records_are_quarantined_and_import_goes_on(ws: Path, tmp_path: Path
 
 
 def test_busy_workspace_is_reported(ws: Path) -> None:
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); print('ok', flush=True); "
-        "time.sleep(30)"), str(ws / "ascolto.duckdb")], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                "print('ok', flush=True); time.sleep(30)"
+            ),
+            str(ws / "ascolto.duckdb"),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     try:
         assert holder.stdout is not None and holder.stdout.readline().strip() == "ok"
         line = one_line_error(ascolto("stats", "-w", str(ws), ok=False))

@@ -37,21 +37,34 @@ def _messages(path: Path) -> list:
     return out
 
 
-def _event(did: str, collection: str, rkey: str, record: dict[str, Any] | None,
-           operation: str = "create", time_us: int = 1732206349001905) -> str:
-    commit: dict[str, Any] = {"rev": "3lbhtytohxc2o", "operation": operation,
-                              "collection": collection, "rkey": rkey}
+def _event(
+    did: str,
+    collection: str,
+    rkey: str,
+    record: dict[str, Any] | None,
+    operation: str = "create",
+    time_us: int = 1732206349001905,
+) -> str:
+    commit: dict[str, Any] = {
+        "rev": "3lbhtytohxc2o",
+        "operation": operation,
+        "collection": collection,
+        "rkey": rkey,
+    }
     if record is not None:
         commit |= {"record": record, "cid": "bafyreiexamplecid"}
-    return orjson.dumps({"did": did, "time_us": time_us, "kind": "commit",
-                         "commit": commit}).decode()
+    return orjson.dumps(
+        {"did": did, "time_us": time_us, "kind": "commit", "commit": commit}
+    ).decode()
 
 
 def test_jetstream_posts_and_skips() -> None:
     path = data_path(JETSTREAM)
     lines = path.read_text().splitlines()
-    posts = sum('"collection":"app.bsky.feed.post"' in line and '"operation":"create"' in line
-                for line in lines)
+    posts = sum(
+        '"collection":"app.bsky.feed.post"' in line and '"operation":"create"' in line
+        for line in lines
+    )
     assert (len(lines), posts) == (5, 2)
     items = _items(path)
     assert len(items) == 5 and all(isinstance(i, RawRecord) for i in items)
@@ -62,13 +75,21 @@ def test_jetstream_posts_and_skips() -> None:
     assert first.created_at.isoformat() == "2024-11-21T16:09:27.095000+00:00", "createdAt"
     assert first.kind == "reply" and first.lang == "en"
     assert first.author is not None and first.author.id == "did:plc:yj3sjq3blzpynh27cumnp5ks"
-    assert first.url == ("https://bsky.app/profile/did:plc:yj3sjq3blzpynh27cumnp5ks/post/"
-                         "3lbhtyteurk2y")
+    assert first.url == (
+        "https://bsky.app/profile/did:plc:yj3sjq3blzpynh27cumnp5ks/post/3lbhtyteurk2y"
+    )
     # Reply to the root itself: the root is the parent.
-    assert first.parent_id == first.root_id == (
-        "at://did:plc:6tr6tuzlx2db3rduzr2d6r24/app.bsky.feed.post/3lbhqo2rtys2z")
-    assert second.parent_id == "at://did:plc:6wx2gg5yqgvmlu35r6y3bk6d/app.bsky.feed.post/3lbhtj2eb4s2o"
-    assert second.root_id == "at://did:plc:474ldquxwzrlcvjhhbbk2wte/app.bsky.feed.post/3lbhdzrynik27"
+    assert (
+        first.parent_id
+        == first.root_id
+        == ("at://did:plc:6tr6tuzlx2db3rduzr2d6r24/app.bsky.feed.post/3lbhqo2rtys2z")
+    )
+    assert (
+        second.parent_id == "at://did:plc:6wx2gg5yqgvmlu35r6y3bk6d/app.bsky.feed.post/3lbhtj2eb4s2o"
+    )
+    assert (
+        second.root_id == "at://did:plc:474ldquxwzrlcvjhhbbk2wte/app.bsky.feed.post/3lbhdzrynik27"
+    )
     assert second.parent_author_id == "did:plc:6wx2gg5yqgvmlu35r6y3bk6d"
     assert second.likes is None, "Jetstream has no counts"
     assert isinstance(second.raw, str) and second.raw == lines[4]
@@ -78,14 +99,27 @@ def test_jetstream_repost_delete_identity_and_times(tmp_path: Path) -> None:
     subject = {"uri": ROOT_URI, "cid": "bafyreiexample0001cid"}
     post = {"$type": "app.bsky.feed.post", "text": "ciao", "createdAt": "2030-01-01T00:00:00Z"}
     lines = [
-        _event(ANNA, "app.bsky.feed.repost", "3lbzrepost222",
-               {"$type": "app.bsky.feed.repost", "subject": subject,
-                "createdAt": "2024-11-21T16:00:00.000Z"}),
+        _event(
+            ANNA,
+            "app.bsky.feed.repost",
+            "3lbzrepost222",
+            {
+                "$type": "app.bsky.feed.repost",
+                "subject": subject,
+                "createdAt": "2024-11-21T16:00:00.000Z",
+            },
+        ),
         _event(ANNA, "app.bsky.feed.post", "3lbzfuture222", post),
         _event(ANNA, "app.bsky.feed.post", "3lbzbadtime22", post | {"createdAt": "yesterday"}),
         _event(ANNA, "app.bsky.feed.post", "3lbzgone22222", None, operation="delete"),
-        orjson.dumps({"did": ANNA, "time_us": 1732206349001905, "kind": "identity",
-                      "identity": {"did": ANNA, "handle": "anna.example.com"}}).decode(),
+        orjson.dumps(
+            {
+                "did": ANNA,
+                "time_us": 1732206349001905,
+                "kind": "identity",
+                "identity": {"did": ANNA, "handle": "anna.example.com"},
+            }
+        ).decode(),
     ]
     path = tmp_path / "events.jsonl"
     path.write_text("\n".join(lines) + "\n")
@@ -108,8 +142,11 @@ def test_truncated_line_is_quarantined_and_like_is_skipped(
     path.write_text(text[: len(text) - 200])
     items = _items(path)
     assert isinstance(items[-1], Bad) and items[-1].location == "line 5"
-    result = ingest(workspace, [path]).summary()
+    did = "did:plc:yj3sjq3blzpynh27cumnp5ks"
+    result = ingest(workspace, [path], owners=[f"bluesky:{did.upper()}"]).summary()
     assert (result["new"], result["skipped"], result["quarantined"]) == (1, 3, 1)
+    with workspace.connect(read_only=True) as con:
+        assert con.execute("SELECT id FROM authors WHERE is_owned").fetchall() == [(did,)]
 
 
 def test_thread_structure_and_owner_replies(workspace: Workspace) -> None:
@@ -133,11 +170,13 @@ def test_thread_structure_and_owner_replies(workspace: Workspace) -> None:
     with workspace.connect(read_only=True) as con:
         by_owner = con.execute(
             "SELECT m.id FROM messages m JOIN authors a ON a.platform = m.platform "
-            "AND a.id = m.author_id WHERE a.is_owned AND m.parent_id IS NOT NULL").fetchall()
+            "AND a.id = m.author_id WHERE a.is_owned AND m.parent_id IS NOT NULL"
+        ).fetchall()
         to_owner = con.execute(
             "SELECT m.id FROM messages m JOIN messages p ON p.platform = m.platform "
             "AND p.id = m.parent_id JOIN authors a ON a.platform = p.platform "
-            "AND a.id = p.author_id WHERE a.is_owned ORDER BY m.id").fetchall()
+            "AND a.id = p.author_id WHERE a.is_owned ORDER BY m.id"
+        ).fetchall()
     assert by_owner == [(BRAND_REPLY,)]
     assert [r[0].rsplit("/", 1)[1] for r in to_owner] == ["3lbzannaa2222", "3lbzlucaa2222"]
 
@@ -157,13 +196,20 @@ def test_posts_facets_quotes_and_metrics() -> None:
 def test_author_feed_reposts_and_reply_context() -> None:
     items = _items(FIXTURES / "getAuthorFeed.json")
     assert [r.location for r in items] == [
-        "feed[0].post", "feed[1].post", "feed[1].reply.root", "feed[1].reply.parent",
-        "feed[2].post", "feed[2].reason"]
+        "feed[0].post",
+        "feed[1].post",
+        "feed[1].reply.root",
+        "feed[1].reply.parent",
+        "feed[2].post",
+        "feed[2].reason",
+    ]
     share = SRC.normalise(items[-1])
     assert share is not None and share.kind == "share" and share.author is not None
     assert share.id == f"at://{BRAND}/app.bsky.feed.repost/3lbxrepst2222"
     assert share.author.id == BRAND
-    assert share.shared_id == "at://did:plc:examplelucaddddddddddddd/app.bsky.feed.post/3lbxlucax2222"
+    assert (
+        share.shared_id == "at://did:plc:examplelucaddddddddddddd/app.bsky.feed.post/3lbxlucax2222"
+    )
     assert share.created_at.isoformat() == "2024-11-18T09:30:00+00:00"
 
 
@@ -190,8 +236,9 @@ def test_ingest_idempotent_and_jetstream_merges_with_appview(
     third = ingest(workspace, [path]).summary()
     assert third["new"] == 0 and third["total"] == 1
     with workspace.connect(read_only=True) as con:
-        row = con.execute("SELECT likes, author_id FROM messages WHERE id = ?",
-                          [BRAND_REPLY]).fetchone()
+        row = con.execute(
+            "SELECT likes, author_id FROM messages WHERE id = ?", [BRAND_REPLY]
+        ).fetchone()
         handle = con.execute("SELECT handle FROM authors WHERE id = ?", [BRAND]).fetchone()
     assert row == (2, BRAND), "Jetstream has no counts: the AppView ones stay"
     assert handle == ("acme.example.com",)

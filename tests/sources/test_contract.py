@@ -23,7 +23,7 @@ def _ids(v: object) -> str:
 
 @pytest.mark.parametrize("source", ALL, ids=_ids)
 def test_declares_contract(source: Source) -> None:
-    assert source.name and source.name.isidentifier() or "-" in source.name
+    assert source.name and (source.name.isidentifier() or "-" in source.name)
     assert source.platform == "*" or source.platform in PLATFORMS
     assert source.description
     assert source.examples, "every source names real fixtures for this battery"

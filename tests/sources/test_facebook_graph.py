@@ -76,21 +76,28 @@ def test_permalink_forms() -> None:
         "https://www.facebook.com/permalink.php?story_fbid=22&id=11&comment_id=33"
     ) == ("11", "22", "33", None)
     assert facebook_graph.permalink_ids("https://www.facebook.com/1/posts/2/") == (
-        "1", "2", None, None)
+        "1",
+        "2",
+        None,
+        None,
+    )
     assert facebook_graph.permalink_ids(None) == (None, None, None, None)
 
 
 @pytest.mark.parametrize(
     ("node", "expected"),
-    [("111_222", ("comment", "111_222", "111_222")),  # /{post}/comments
-     ("222_301", ("reply", "222_301", None))],  # /{comment}/comments: replies
+    [
+        ("111_222", ("comment", "111_222", "111_222")),  # /{post}/comments
+        ("222_301", ("reply", "222_301", None)),
+    ],  # /{comment}/comments: replies
 )
 def test_edge_node_places_comments_without_permalink(
     tmp_path: Path, node: str, expected: tuple[str, str, str | None]
 ) -> None:
-    page = {"data": [{"id": "222_302", "created_time": "2024-03-01T11:30:00+0000",
-                      "message": "ok"}],
-            "paging": {"next": f"https://graph.facebook.com/v19.0/{node}/comments?after=x"}}
+    page = {
+        "data": [{"id": "222_302", "created_time": "2024-03-01T11:30:00+0000", "message": "ok"}],
+        "paging": {"next": f"https://graph.facebook.com/v19.0/{node}/comments?after=x"},
+    }
     path = tmp_path / "comments.json"
     path.write_bytes(orjson.dumps(page))
     (m,) = _messages(path)
@@ -104,13 +111,18 @@ def test_comment_with_real_id_and_from() -> None:
     assert m.parent_id == m.root_id == "2121008874780932_2954961744718970"
     assert m.author is not None
     assert (m.author.id, m.author.name, m.author.handle) == (
-        "2711636948859886", "Kun Liu", "Kun Liu")
+        "2711636948859886",
+        "Kun Liu",
+        "Kun Liu",
+    )
 
 
 def test_batch_of_ids_gives_each_node() -> None:
     msgs = _messages(_fixture("apidata_comments_comments_info.json"))
-    assert [m.id for m in msgs] == ["10158371815748553_10158371930463553",
-                                    "10158371815748553_10158372268858553"]
+    assert [m.id for m in msgs] == [
+        "10158371815748553_10158371930463553",
+        "10158371815748553_10158372268858553",
+    ]
     assert msgs[1].replies == 1 and msgs[1].root_id == "19292868552_10158371815748553"
 
 
@@ -146,18 +158,34 @@ def test_page_info_is_not_claimed() -> None:
 def _page_with_inline_comments(tmp_path: Path) -> Path:
     """A feed page as the API returns it with ``from`` and nested ``comments`` requested."""
     page = {
-        "data": [{
-            "id": "111_222", "created_time": "2024-03-01T10:00:00+0000",
-            "from": {"id": "111", "name": "Acme Italia"}, "message": "Nuovo prodotto! #acme",
-            "comments": {"data": [{
-                "id": "222_301", "created_time": "2024-03-01T11:00:00+0000",
-                "from": {"id": "900", "name": "Maria Rossi"}, "message": "Quanto costa?",
-                "comments": {"data": [{
-                    "id": "222_302", "created_time": "2024-03-01T11:30:00+0000",
-                    "from": {"id": "111", "name": "Acme Italia"}, "message": "29 euro!",
-                }]},
-            }]},
-        }],
+        "data": [
+            {
+                "id": "111_222",
+                "created_time": "2024-03-01T10:00:00+0000",
+                "from": {"id": "111", "name": "Acme Italia"},
+                "message": "Nuovo prodotto! #acme",
+                "comments": {
+                    "data": [
+                        {
+                            "id": "222_301",
+                            "created_time": "2024-03-01T11:00:00+0000",
+                            "from": {"id": "900", "name": "Maria Rossi"},
+                            "message": "Quanto costa?",
+                            "comments": {
+                                "data": [
+                                    {
+                                        "id": "222_302",
+                                        "created_time": "2024-03-01T11:30:00+0000",
+                                        "from": {"id": "111", "name": "Acme Italia"},
+                                        "message": "29 euro!",
+                                    }
+                                ]
+                            },
+                        }
+                    ]
+                },
+            }
+        ],
         "paging": {"next": "https://graph.facebook.com/v19.0/111/feed?after=x"},
     }
     path = tmp_path / "feed.json"
@@ -186,8 +214,11 @@ def test_page_replies_are_owner_replies(tmp_path: Path, workspace: Workspace, ow
 
 
 def test_feed_owner_by_page_id(workspace: Workspace) -> None:
-    ingest(workspace, [_fixture("apidata_posts_feeds_default_fields_p1.json")],
-           owners=["facebook:19292868552"])
+    ingest(
+        workspace,
+        [_fixture("apidata_posts_feeds_default_fields_p1.json")],
+        owners=["facebook:19292868552"],
+    )
     with workspace.connect(read_only=True) as con:
         row = con.execute(
             "SELECT count(*) FROM messages m JOIN authors a ON a.platform = m.platform "
@@ -197,8 +228,9 @@ def test_feed_owner_by_page_id(workspace: Workspace) -> None:
 
 
 def test_json_lines_of_responses(tmp_path: Path) -> None:
-    lines = [orjson.loads(_fixture(f"apidata_comments_comments_p{i}.json").read_bytes())
-             for i in (1, 2)]
+    lines = [
+        orjson.loads(_fixture(f"apidata_comments_comments_p{i}.json").read_bytes()) for i in (1, 2)
+    ]
     path = tmp_path / "comments.jsonl"
     path.write_bytes(b"\n".join(orjson.dumps(d) for d in lines) + b"\n")
     assert sources.detect(path) is SRC
@@ -213,12 +245,14 @@ def test_quarantine_broken_records_and_files(tmp_path: Path, workspace: Workspac
     (tmp_path / "p1.json").write_bytes(orjson.dumps(page))
     text = _fixture("apidata_comments_comments_p2.json").read_text()
     (tmp_path / "p2.json").write_text(text[: len(text) // 2])
-    result = ingest(workspace, [tmp_path / "p1.json", tmp_path / "p2.json"],
-                    fmt="facebook_graph").summary()
+    result = ingest(
+        workspace, [tmp_path / "p1.json", tmp_path / "p2.json"], fmt="facebook_graph"
+    ).summary()
     assert result["new"] == 8 and result["quarantined"] == 3
     with workspace.connect(read_only=True) as con:
-        reasons = [r[0] for r in con.execute(
-            "SELECT reason FROM quarantine ORDER BY reason").fetchall()]
+        reasons = [
+            r[0] for r in con.execute("SELECT reason FROM quarantine ORDER BY reason").fetchall()
+        ]
     assert any("created_time" in r for r in reasons)
     assert any("permalink_url" in r for r in reasons)
     assert any("invalid JSON" in r for r in reasons)
@@ -229,12 +263,14 @@ def test_ingest_folder_is_idempotent(workspace: Workspace) -> None:
     first = ingest(workspace, [folder]).summary()
     assert first["total"] == 26 and first["new"] == 25 and first["quarantined"] == 0
     assert [Path(p).name for p in first["unrecognised"]] == [
-        "apidata_pages_single_default_page.json"]
+        "apidata_pages_single_default_page.json"
+    ]
     second = ingest(workspace, [folder]).summary()
     assert second["new"] == 0 and second["updated"] == 0
     with workspace.connect(read_only=True) as con:
         row = con.execute(
             "SELECT count(*), count(*) FILTER (WHERE kind = 'reply'), "
-            "count(*) FILTER (WHERE root_id = ?) FROM messages", [POST]
+            "count(*) FILTER (WHERE root_id = ?) FROM messages",
+            [POST],
         ).fetchone()
     assert row == (25, 5, 15)

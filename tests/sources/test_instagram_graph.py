@@ -51,7 +51,10 @@ def _fixture(name: str) -> Path:
 def test_counts_per_file(name: str, posts: int, comments: int, replies: int) -> None:
     kinds = [m.kind for m in _messages(_fixture(name))]
     assert (kinds.count("post"), kinds.count("comment"), kinds.count("reply")) == (
-        posts, comments, replies)
+        posts,
+        comments,
+        replies,
+    )
     assert len(kinds) == posts + comments + replies
 
 
@@ -64,7 +67,11 @@ def test_comment_with_inline_reply() -> None:
     assert (comment.author.id, comment.author.handle) == ("ikroskun", "ikroskun")
     assert comment.author.is_owned is True, "`user{id}` is only given for the account's own"
     assert (reply.id, reply.kind, reply.parent_id, reply.root_id) == (
-        "17845747489952795", "reply", "17892250648466172", MEDIA)
+        "17845747489952795",
+        "reply",
+        "17892250648466172",
+        MEDIA,
+    )
     assert reply.parent_author_id == "ikroskun"
     assert reply.author is None, "the reply has no username in this capture"
     assert reply.created_at.isoformat() == "2020-02-24T09:18:08+00:00"
@@ -78,9 +85,17 @@ def test_comment_page_takes_its_media_from_paging() -> None:
 
 
 def test_replies_page_with_paging_gives_replies(tmp_path: Path) -> None:
-    page = {"data": [{"timestamp": "2024-05-02T08:00:00+0000", "text": "Grazie!",
-                      "id": "180001", "username": "AcmeItalia"}],
-            "paging": {"next": "https://graph.facebook.com/v19.0/17892250648466172/replies?a=b"}}
+    page = {
+        "data": [
+            {
+                "timestamp": "2024-05-02T08:00:00+0000",
+                "text": "Grazie!",
+                "id": "180001",
+                "username": "AcmeItalia",
+            }
+        ],
+        "paging": {"next": "https://graph.facebook.com/v19.0/17892250648466172/replies?a=b"},
+    }
     path = tmp_path / "replies.json"
     path.write_bytes(orjson.dumps(page))
     (m,) = _messages(path)
@@ -91,7 +106,12 @@ def test_replies_page_with_paging_gives_replies(tmp_path: Path) -> None:
 def test_media_metrics_and_author() -> None:
     (m,) = _messages(_fixture("models_ig_media.json"))
     assert (m.id, m.kind, m.text, m.likes, m.replies) == (
-        "17896129349106152", "post", "ALBUM", 1, 0)
+        "17896129349106152",
+        "post",
+        "ALBUM",
+        1,
+        0,
+    )
     assert m.url == "https://www.instagram.com/p/CRyZpmrjYC4/"
     assert m.author is not None and m.author.id == "ikroskun"
     assert m.created_at.isoformat() == "2021-07-26T10:45:20+00:00"
@@ -108,12 +128,28 @@ def test_user_info_is_not_claimed() -> None:
 
 
 def test_owner_by_username(tmp_path: Path, workspace: Workspace) -> None:
-    page = {"data": [
-        {"id": "9001", "timestamp": "2024-05-01T09:00:00+0000", "text": "Avete la taglia M?",
-         "username": "cliente_1", "like_count": 0,
-         "replies": {"data": [{"id": "9002", "timestamp": "2024-05-01T09:20:00+0000",
-                               "text": "@cliente_1 sì!", "username": "AcmeItalia"}]}}],
-        "paging": {"previous": "https://graph.facebook.com/v19.0/555/comments?before=x"}}
+    page = {
+        "data": [
+            {
+                "id": "9001",
+                "timestamp": "2024-05-01T09:00:00+0000",
+                "text": "Avete la taglia M?",
+                "username": "cliente_1",
+                "like_count": 0,
+                "replies": {
+                    "data": [
+                        {
+                            "id": "9002",
+                            "timestamp": "2024-05-01T09:20:00+0000",
+                            "text": "@cliente_1 sì!",
+                            "username": "AcmeItalia",
+                        }
+                    ]
+                },
+            }
+        ],
+        "paging": {"previous": "https://graph.facebook.com/v19.0/555/comments?before=x"},
+    }
     path = tmp_path / "comments.json"
     path.write_bytes(orjson.dumps(page))
     ingest(workspace, [path], owners=["ig:@acmeitalia"])
@@ -134,10 +170,10 @@ def test_quarantine_broken_records_and_files(tmp_path: Path, workspace: Workspac
     page = orjson.loads(_fixture("apidata_medias_comments_p1.json").read_bytes())
     del page["data"][0]["timestamp"]
     (tmp_path / "broken.json").write_bytes(orjson.dumps(page))
-    (tmp_path / "truncated.json").write_text(
-        _fixture("models_ig_comment.json").read_text()[:120])
-    result = ingest(workspace, [tmp_path / "broken.json", tmp_path / "truncated.json"],
-                    fmt="instagram_graph").summary()
+    (tmp_path / "truncated.json").write_text(_fixture("models_ig_comment.json").read_text()[:120])
+    result = ingest(
+        workspace, [tmp_path / "broken.json", tmp_path / "truncated.json"], fmt="instagram_graph"
+    ).summary()
     assert result["new"] == 1 and result["quarantined"] == 2
 
 
@@ -146,7 +182,9 @@ def test_ingest_folder_is_idempotent(workspace: Workspace) -> None:
     first = ingest(workspace, [folder]).summary()
     assert first["total"] == 14 and first["new"] == 11 and first["quarantined"] == 0
     assert sorted(Path(p).name for p in first["unrecognised"]) == [
-        "apidata_users_user_fields.json", "models_ig_user.json"]
+        "apidata_users_user_fields.json",
+        "models_ig_user.json",
+    ]
     second = ingest(workspace, [folder]).summary()
     assert second["new"] == 0 and second["updated"] == 0
     with workspace.connect(read_only=True) as con:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import tarfile
+import zipfile
 from pathlib import Path
 
 import orjson
@@ -61,8 +63,9 @@ def test_duplicated_ordered_items_key_keeps_both_arrays(tmp_path: Path) -> None:
     records = [r for r in _items(path) if isinstance(r, RawRecord)]
     assert len(records) == 9
     assert records[4].location == "orderedItems#2[0]"
-    empty_first = _copy(tmp_path, f'{head},"orderedItems":[],"orderedItems":{first[:-1]},'
-                                  f'{second[1:]}}}')
+    empty_first = _copy(
+        tmp_path, f'{head},"orderedItems":[],"orderedItems":{first[:-1]},{second[1:]}}}'
+    )
     assert len(_messages(empty_first)) == 9
 
 
@@ -110,24 +113,63 @@ def test_truncated_outbox_keeps_the_items_before_the_cut(tmp_path: Path) -> None
     assert "invalid JSON" in bad.reason
 
 
+def test_zip_and_tar_exports_as_downloaded(tmp_path: Path) -> None:
+    outbox = data_path(OUTBOX).read_bytes()
+    actor = data_path("formats/mastodon/archive_actor.json").read_bytes()
+    zipped = tmp_path / "archive-20221223.zip"
+    with zipfile.ZipFile(zipped, "w", zipfile.ZIP_DEFLATED) as z:
+        z.writestr("outbox.json", outbox)
+        z.writestr("media_attachments/files/1.jpg", b"\xff\xd8")
+        z.writestr("actor.json", actor)
+    unpacked = tmp_path / "outbox.json"
+    unpacked.write_bytes(outbox)
+    (tmp_path / "actor.json").write_bytes(actor)
+    tarred = tmp_path / "archive-20221223.tar.gz"
+    with tarfile.open(tarred, "w:gz") as t:
+        t.add(unpacked, "outbox.json")
+        t.add(tmp_path / "actor.json", "actor.json")
+    from ascolto import sources
+
+    expected = [m.id for m in _messages(unpacked)]
+    assert len(expected) == 9
+    for archive in (zipped, tarred):
+        assert sources.detect(archive) is SRC
+        msgs = _messages(archive)
+        assert [m.id for m in msgs] == expected
+        assert msgs[0].author.url == "https://indieweb.social/@dealingwith", "actor.json read"
+
+
 def test_same_toot_from_rest_merges(tmp_path: Path, workspace: Workspace) -> None:
     ingest(workspace, [data_path(OUTBOX)])
     # The REST view of the owner's self-reply, as indieweb.social's API would give it.
-    status = {"id": "109563285831788379", "created_at": "2022-12-23T13:44:27.000Z",
-              "uri": f"{STATUSES}109563285831788379", "in_reply_to_id": "109563279367759295",
-              "in_reply_to_account_id": "109303330000000000", "content": "<p>It feels</p>",
-              "url": "https://indieweb.social/@dealingwith/109563285831788379",
-              "account": {"id": "109303330000000000", "username": "dealingwith",
-                          "acct": "dealingwith", "url": "https://indieweb.social/@dealingwith",
-                          "followers_count": 250},
-              "replies_count": 0, "reblogs_count": 1, "favourites_count": 3, "mentions": []}
+    status = {
+        "id": "109563285831788379",
+        "created_at": "2022-12-23T13:44:27.000Z",
+        "uri": f"{STATUSES}109563285831788379",
+        "in_reply_to_id": "109563279367759295",
+        "in_reply_to_account_id": "109303330000000000",
+        "content": "<p>It feels</p>",
+        "url": "https://indieweb.social/@dealingwith/109563285831788379",
+        "account": {
+            "id": "109303330000000000",
+            "username": "dealingwith",
+            "acct": "dealingwith",
+            "url": "https://indieweb.social/@dealingwith",
+            "followers_count": 250,
+        },
+        "replies_count": 0,
+        "reblogs_count": 1,
+        "favourites_count": 3,
+        "mentions": [],
+    }
     rest = tmp_path / "status.json"
     rest.write_bytes(orjson.dumps(status))
     result = ingest(workspace, [rest]).summary()
     assert result["new"] == 0 and result["updated"] == 1
     with workspace.connect(read_only=True) as con:
-        row = con.execute("SELECT likes, parent_id FROM messages WHERE id = ?",
-                          [status["uri"]]).fetchone()
+        row = con.execute(
+            "SELECT likes, parent_id FROM messages WHERE id = ?", [status["uri"]]
+        ).fetchone()
         followers = con.execute("SELECT followers FROM authors").fetchall()
     assert row == (3, f"{STATUSES}109563279367759295")
     assert followers == [(250,)], "one author: REST and archive agree on user@domain"
@@ -148,9 +190,11 @@ def test_folder_ingest_idempotent_with_owner(workspace: Workspace) -> None:
         answered = con.execute(
             "SELECT m.id FROM messages m JOIN messages p ON p.platform = m.platform "
             "AND p.id = m.parent_id JOIN authors a ON a.platform = p.platform "
-            "AND a.id = p.author_id WHERE a.is_owned").fetchall()
-        roots = con.execute("SELECT root_id FROM messages WHERE id = ?",
-                            [f"{STATUSES}109563285831788379"]).fetchone()
+            "AND a.id = p.author_id WHERE a.is_owned"
+        ).fetchall()
+        roots = con.execute(
+            "SELECT root_id FROM messages WHERE id = ?", [f"{STATUSES}109563285831788379"]
+        ).fetchone()
     assert owned == [(OWNER,)]
     assert answered == [(f"{STATUSES}109563285831788379",)]
     assert roots == (f"{STATUSES}109563279367759295",)

@@ -49,8 +49,15 @@ def test_sse_counts_statuses_and_skips_other_events() -> None:
     skipped = [r for r in items if SRC.normalise(r) is None]
     assert len(skipped) == 14
     assert {r.context["event"] for r in skipped} == {
-        "<name>", "notification", "filters_changed", "announcement", "announcement.reaction",
-        "announcement.delete", "delete", "conversation"}
+        "<name>",
+        "notification",
+        "filters_changed",
+        "announcement",
+        "announcement.reaction",
+        "announcement.delete",
+        "delete",
+        "conversation",
+    }
     msgs = _messages(path)
     assert len(msgs) == 13 and len({m.id for m in msgs}) == 6
 
@@ -66,8 +73,9 @@ def test_sse_status_fields() -> None:
     assert reply.created_at.isoformat() == "2022-08-30T23:05:46.839000+00:00"
     assert reply.text == "@disarray glad i was able to help"
     local = next(m for m in msgs if m.id.startswith("http://mastodon.local/"))
-    assert local.author is not None and local.author.id == "admin@mastodon.local", \
+    assert local.author is not None and local.author.id == "admin@mastodon.local", (
         "a local acct gets the domain of its profile url"
+    )
     chris = next(m for m in msgs if "ruby.social" in m.id)
     assert chris.hashtags == ["musictuesday", "piano", "neoclassical", "jazz"]
     assert (chris.likes, chris.shares, chris.replies) == (0, 0, 0)
@@ -78,8 +86,9 @@ def test_sse_status_fields() -> None:
 
 def test_websocket_jsonl_double_decodes_to_the_same_messages(tmp_path: Path) -> None:
     events = _sse_events(data_path(SSE).read_text())
-    lines = [orjson.dumps({"stream": ["public"], "event": e, "payload": d}).decode()
-             for e, d in events]
+    lines = [
+        orjson.dumps({"stream": ["public"], "event": e, "payload": d}).decode() for e, d in events
+    ]
     path = tmp_path / "ws.jsonl"
     path.write_text("\n".join(lines) + "\n")
     from ascolto import sources
@@ -92,12 +101,14 @@ def test_websocket_jsonl_double_decodes_to_the_same_messages(tmp_path: Path) -> 
 
 def test_heartbeats_missing_blank_lines_and_bad_payloads(tmp_path: Path) -> None:
     events = dict(_sse_events(data_path(SSE).read_text()))
-    text = (":thump\n"
-            f"event: update\ndata: {events['update']}\n"  # no blank line before the next event
-            "event: delete\ndata: 1\n\n"
-            ":thump\n\n"
-            f"event: status.update\ndata: {events['status.update'][:200]}\n\n"
-            "event: update\ndata: 42\n")
+    text = (
+        ":thump\n"
+        f"event: update\ndata: {events['update']}\n"  # no blank line before the next event
+        "event: delete\ndata: 1\n\n"
+        ":thump\n\n"
+        f"event: status.update\ndata: {events['status.update'][:200]}\n\n"
+        "event: update\ndata: 42\n"
+    )
     path = tmp_path / "capture.sse"
     path.write_text(text)
     items = _items(path)

@@ -34,24 +34,33 @@ def _messages(path: Path) -> list[Message]:
 def test_real_excerpt_comments() -> None:
     first, second = _messages(data_path(EXCERPT))
     assert (first.id, first.kind, first.parent_id, first.root_id) == (
-        "t1_e6xucdd", "reply", "t1_e6xu13x", "t3_9ka1hp")
+        "t1_e6xucdd",
+        "reply",
+        "t1_e6xu13x",
+        "t3_9ka1hp",
+    )
     assert second.id == "t1_e6xucde" and second.root_id == "t3_9k8bp4"
     # PHP-style `r\/BoneAppleTea` is an ordinary JSON escape.
     assert first.text == "Is it still r/BoneAppleTea worthy if it's the opposite?"
-    assert first.url == ("https://www.reddit.com/r/Unexpected/comments/9ka1hp/"
-                         "jesus_fking_woah/e6xucdd/")
+    assert first.url == (
+        "https://www.reddit.com/r/Unexpected/comments/9ka1hp/jesus_fking_woah/e6xucdd/"
+    )
     assert first.created_at.isoformat() == "2018-10-01T00:00:00+00:00"
     assert first.author is not None and first.author.id == "TistedLogic"
     assert first.author.created_at is not None
     assert first.author.created_at.isoformat() == "2011-08-06T07:31:18+00:00"
     assert first.score == 2 and first.likes is None
-    assert isinstance(first.raw, str) and 'r\\/BoneAppleTea' in first.raw, "raw is the line"
+    assert isinstance(first.raw, str) and "r\\/BoneAppleTea" in first.raw, "raw is the line"
 
 
 def test_submissions_fixture() -> None:
     ama, image, removed, cross = _messages(RS)
-    assert (ama.id, ama.kind, ama.root_id, ama.parent_id) == ("t3_17o1a2b", "post",
-                                                             "t3_17o1a2b", None)
+    assert (ama.id, ama.kind, ama.root_id, ama.parent_id) == (
+        "t3_17o1a2b",
+        "post",
+        "t3_17o1a2b",
+        None,
+    )
     assert ama.title and ama.title.startswith("We are AcmeCoffee")
     assert (ama.score, ama.likes, ama.replies) == (57, 57, 5)
     assert ama.hashtags == ["baristapro"] and ama.mentions == ["espresso_mod"]
@@ -61,8 +70,11 @@ def test_submissions_fixture() -> None:
     assert image.text is None and image.links == ["https://i.imgur.com/Qk3ab7Z.jpeg"]
     assert image.shares == 1
     assert removed.author is None and removed.text is None
-    assert (cross.kind, cross.shared_id, cross.shared_author_id) == ("share", "t3_17o2c3d",
-                                                                    "grindnerd")
+    assert (cross.kind, cross.shared_id, cross.shared_author_id) == (
+        "share",
+        "t3_17o2c3d",
+        "grindnerd",
+    )
 
 
 def test_comment_fixture_deleted_and_op() -> None:
@@ -85,9 +97,12 @@ def test_zstd_dumps(tmp_path: Path, window_log: int | None) -> None:
     else:
         # Streamed without a content size, as the dumps are: the frame keeps the long window.
         params = zstandard.ZstdCompressionParameters.from_level(
-            3, window_log=window_log, enable_ldm=True, write_content_size=False)
-        with path.open("wb") as f, zstandard.ZstdCompressor(
-                compression_params=params).stream_writer(f) as writer:
+            3, window_log=window_log, enable_ldm=True, write_content_size=False
+        )
+        with (
+            path.open("wb") as f,
+            zstandard.ZstdCompressor(compression_params=params).stream_writer(f) as writer,
+        ):
             writer.write(source)
         frame = zstandard.get_frame_parameters(path.read_bytes())
         assert frame.window_size == 2**window_log
@@ -125,8 +140,11 @@ def test_comments_get_their_post_as_root_and_owner(workspace: Workspace) -> None
             "ON p.platform = m.platform AND p.id = m.parent_id "
             "WHERE a.is_owned AND m.parent_id IS NOT NULL ORDER BY m.id"
         ).fetchall()
-        assert owned == [("t1_k7a0002", "dialed_in"), ("t1_k7a0005", "bean_counter"),
-                         ("t1_k7b0001", "grindnerd")]
+        assert owned == [
+            ("t1_k7a0002", "dialed_in"),
+            ("t1_k7a0005", "bean_counter"),
+            ("t1_k7b0001", "grindnerd"),
+        ]
 
 
 def test_api_and_dump_ids_agree(tmp_path: Path, workspace: Workspace) -> None:
@@ -139,7 +157,8 @@ def test_api_and_dump_ids_agree(tmp_path: Path, workspace: Workspace) -> None:
     from_dump = _messages(dump)
     assert [m.id for m in from_api if m] == [m.id for m in from_dump]
     assert [(m.parent_id, m.root_id, m.kind) for m in from_api if m] == [
-        (m.parent_id, m.root_id, m.kind) for m in from_dump]
+        (m.parent_id, m.root_id, m.kind) for m in from_dump
+    ]
     ingest(workspace, [thread])
     again = ingest(workspace, [dump]).summary()
     assert again["new"] == 0 and again["total"] == 3

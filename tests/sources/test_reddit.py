@@ -32,15 +32,24 @@ def _messages(relative: str) -> list[Message]:
 
 def test_small_thread_post_comment_and_op_answer() -> None:
     post, comment, answer = _messages(SMALL)
-    assert (post.id, post.kind, post.parent_id, post.root_id) == ("t3_2gmzqe", "post", None,
-                                                                 "t3_2gmzqe")
+    assert (post.id, post.kind, post.parent_id, post.root_id) == (
+        "t3_2gmzqe",
+        "post",
+        None,
+        "t3_2gmzqe",
+    )
     assert post.title == "[PRAW] HTTPS enabled PRAW testing needed"
     assert (post.score, post.likes, post.replies) == (11, 11, 2)
     assert post.author is not None and post.author.id == "bboe"
-    assert post.url == ("https://www.reddit.com/r/redditdev/comments/2gmzqe/"
-                        "praw_https_enabled_praw_testing_needed/")
+    assert post.url == (
+        "https://www.reddit.com/r/redditdev/comments/2gmzqe/praw_https_enabled_praw_testing_needed/"
+    )
     assert (comment.id, comment.kind, comment.parent_id, comment.root_id) == (
-        "t1_cklfmye", "comment", "t3_2gmzqe", "t3_2gmzqe")
+        "t1_cklfmye",
+        "comment",
+        "t3_2gmzqe",
+        "t3_2gmzqe",
+    )
     assert comment.parent_author_id == "bboe"
     assert (answer.id, answer.kind, answer.parent_id) == ("t1_cklhv0f", "reply", "t1_cklfmye")
     assert answer.author is not None and answer.author.handle == "bboe"
@@ -86,8 +95,9 @@ def test_deep_thread_depth_is_ten_levels() -> None:
     depths = {mid: depth(m) for mid, m in msgs.items()}
     assert max(depths.values()) == 10
     assert sorted(mid for mid, d in depths.items() if d == 10) == ["t1_d8rzxi2", "t1_d8rzzyq"]
-    more = next(r for r in _records(DEEP) if isinstance(r, RawRecord) and
-                r.context.get("kind") == "more")
+    more = next(
+        r for r in _records(DEEP) if isinstance(r, RawRecord) and r.context.get("kind") == "more"
+    )
     assert more.data["parent_id"] == "t1_d8rzxi2", "the stub continues the deepest branch"
     chain = []
     m = msgs["t1_d8rzxi2"]

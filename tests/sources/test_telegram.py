@@ -33,8 +33,9 @@ def _messages(path: Path, options: Options | None = None) -> dict[str, Message]:
 
 
 def _chat(messages: list[dict], **chat: object) -> bytes:
-    return orjson.dumps({"name": "Old Group", "type": "private_supergroup", "id": 42, **chat,
-                         "messages": messages})
+    return orjson.dumps(
+        {"name": "Old Group", "type": "private_supergroup", "id": 42, **chat, "messages": messages}
+    )
 
 
 def test_group_counts_and_kinds() -> None:
@@ -43,10 +44,16 @@ def test_group_counts_and_kinds() -> None:
     skipped = [r for r in records if not isinstance(r, Bad) and SRC.normalise(r) is None]
     assert [r.data["type"] for r in skipped] == ["service", "service", "unsupported"]
     msgs = _messages(GROUP)
-    kinds = {k: sorted(int(i.split(":")[1]) for i, m in msgs.items() if m.kind == k)
-             for k in ("post", "share", "comment", "reply")}
-    assert kinds == {"post": [2, 10, 12, 14], "share": [7], "comment": [3, 6, 8, 11],
-                     "reply": [4, 5, 13, 15]}
+    kinds = {
+        k: sorted(int(i.split(":")[1]) for i, m in msgs.items() if m.kind == k)
+        for k in ("post", "share", "comment", "reply")
+    }
+    assert kinds == {
+        "post": [2, 10, 12, 14],
+        "share": [7],
+        "comment": [3, 6, 8, 11],
+        "reply": [4, 5, 13, 15],
+    }
 
 
 def test_reply_chains_parents_and_roots() -> None:
@@ -66,9 +73,11 @@ def test_reply_chains_parents_and_roots() -> None:
 def test_text_entities_reactions_and_media() -> None:
     msgs = _messages(GROUP)
     post = msgs[f"{CHAT}:2"]
-    assert post.text == ("Nuova macinatura Barista Pro disponibile da oggi! #BaristaPro "
-                         "Dettagli: https://acme.example/barista-pro\nSpedizione gratuita "
-                         "fino a domenica.")
+    assert post.text == (
+        "Nuova macinatura Barista Pro disponibile da oggi! #BaristaPro "
+        "Dettagli: https://acme.example/barista-pro\nSpedizione gratuita "
+        "fino a domenica."
+    )
     assert post.hashtags == ["baristapro"] and post.links == ["https://acme.example/barista-pro"]
     assert post.likes == 19, "reactions 14 + 5"
     assert post.url == f"https://t.me/c/{CHAT}/2"
@@ -91,15 +100,33 @@ def test_times_prefer_date_unixtime() -> None:
 
 def test_old_export_local_dates_numeric_from_id_and_tz(tmp_path: Path) -> None:
     path = tmp_path / "result.json"
-    path.write_bytes(_chat([
-        {"id": 1, "type": "message", "date": "2018-01-15T10:00:00", "from": "Anna",
-         "from_id": 555001, "text": "ciao #tutti @acme"},
-        {"id": 2, "type": "message", "date": "2018-07-15T10:00:00", "from": "Old Channel",
-         "text": "post"},
-    ], type="public_channel"))
+    path.write_bytes(
+        _chat(
+            [
+                {
+                    "id": 1,
+                    "type": "message",
+                    "date": "2018-01-15T10:00:00",
+                    "from": "Anna",
+                    "from_id": 555001,
+                    "text": "ciao #tutti @acme",
+                },
+                {
+                    "id": 2,
+                    "type": "message",
+                    "date": "2018-07-15T10:00:00",
+                    "from": "Old Channel",
+                    "text": "post",
+                },
+            ],
+            type="public_channel",
+        )
+    )
     msgs = list(_messages(path, Options(values={"tz": "Europe/Rome"})).values())
-    assert [m.created_at.isoformat() for m in msgs] == ["2018-01-15T09:00:00+00:00",
-                                                       "2018-07-15T08:00:00+00:00"]
+    assert [m.created_at.isoformat() for m in msgs] == [
+        "2018-01-15T09:00:00+00:00",
+        "2018-07-15T08:00:00+00:00",
+    ]
     assert msgs[0].author is not None and msgs[0].author.id == "user555001"
     assert (msgs[0].hashtags, msgs[0].mentions) == (["tutti"], ["acme"]), "no entities: by text"
     assert msgs[1].author is not None and msgs[1].author.id == "channel42"
@@ -110,9 +137,19 @@ def test_old_export_local_dates_numeric_from_id_and_tz(tmp_path: Path) -> None:
 
 def test_serializer_control_escapes_are_repaired(tmp_path: Path) -> None:
     path = tmp_path / "result.json"
-    body = _chat([{"id": 1, "type": "message", "date": "2023-05-01T14:00:00",
-                   "date_unixtime": "1682942400", "from": "A", "from_id": "user1",
-                   "text": "bell@@here and a path C:\\\\x41"}])
+    body = _chat(
+        [
+            {
+                "id": 1,
+                "type": "message",
+                "date": "2023-05-01T14:00:00",
+                "date_unixtime": "1682942400",
+                "from": "A",
+                "from_id": "user1",
+                "text": "bell@@here and a path C:\\\\x41",
+            }
+        ]
+    )
     # tdesktop writes control characters as \xNN (not JSON); an escaped backslash stays.
     path.write_bytes(body.replace(b"@@", b"\\x07"))
     (m,) = _messages(path).values()
@@ -129,7 +166,8 @@ def test_truncated_export_is_one_bad_record(tmp_path: Path) -> None:
 def test_full_account_export_ids_unique_across_chats() -> None:
     records = list(SRC.read(ACCOUNT, Options()))
     assert [r.location for r in records if not isinstance(r, Bad)][-1] == (
-        "left_chats.list[0].messages[0]")
+        "left_chats.list[0].messages[0]"
+    )
     msgs = _messages(ACCOUNT)
     assert sorted(msgs) == ["123:51", "123:52", "1999000111:7", "456:301"]
     assert msgs["123:52"].parent_id == "123:51" and msgs["123:52"].kind == "comment"
@@ -149,6 +187,5 @@ def test_owner_replies_and_idempotent_ingest(workspace: Workspace) -> None:
             "AND p.id = m.parent_id WHERE a.is_owned ORDER BY m.id"
         ).fetchall()
         assert answered == [(f"{CHAT}:11", "user124"), (f"{CHAT}:4", "user123")]
-        row = con.execute(
-            "SELECT created_at FROM messages WHERE id = ?", [f"{CHAT}:4"]).fetchone()
+        row = con.execute("SELECT created_at FROM messages WHERE id = ?", [f"{CHAT}:4"]).fetchone()
         assert row is not None and row[0].isoformat() == "2023-05-01T12:19:00+00:00"

@@ -19,8 +19,11 @@ def _messages(name: str) -> list:
 def test_flat_has_100_tweets_and_31_replies() -> None:
     # FORMATS.md says 54 `replied_to`: that counts nested referenced tweets too; 31 are top-level.
     path = data_path("formats/twitter_v2_twarc2/flat.jsonl")
-    top = [r for r in SRC.read(path, Options()) if not isinstance(r, Bad) and
-           "referenced_tweets[" not in r.location]
+    top = [
+        r
+        for r in SRC.read(path, Options())
+        if not isinstance(r, Bad) and "referenced_tweets[" not in r.location
+    ]
     assert len(top) == 100
     msgs = [SRC.normalise(r) for r in top]
     assert sum(1 for m in msgs if m.parent_id) == 31

@@ -103,10 +103,12 @@ def test_bare_carriage_return_in_the_original_layout(tmp_path: Path) -> None:
     # The full Kaggle twcs.csv (no index column) with the CR left unquoted inside the text.
     path = tmp_path / "twcs.csv"
     path.write_bytes(
-        (f"{HEADER}\n"
-         "3398,AskPayPal,False,Tue Oct 31 22:41:28 +0000 2017,@116510 Sorry,,3399\n"
-         "3399,116510,True,Tue Oct 31 18:13:06 +0000 2017,@AskPayPal \rI just love it,3398,\n"
-         "3400,AskPlayStation,False,Tue Oct 31 22:59:35 +0000 2017,Hola,,3399\n").encode()
+        (
+            f"{HEADER}\n"
+            "3398,AskPayPal,False,Tue Oct 31 22:41:28 +0000 2017,@116510 Sorry,,3399\n"
+            "3399,116510,True,Tue Oct 31 18:13:06 +0000 2017,@AskPayPal \rI just love it,3398,\n"
+            "3400,AskPlayStation,False,Tue Oct 31 22:59:35 +0000 2017,Hola,,3399\n"
+        ).encode()
     )
     items = _read(path)
     assert not [i for i in items if isinstance(i, Bad)]
@@ -177,15 +179,27 @@ def test_ingest_owner_replies_answer_customers_and_reimport_is_idempotent(
 
 @pytest.mark.parametrize(
     ("text", "utc"),
-    [("Tue Oct 31 22:10:47 +0000 2017", "2017-10-31T22:10:47+00:00"),
-     ("Tue Oct 31 22:10:47 +0130 2017", "2017-10-31T20:40:47+00:00"),
-     ("Tue Oct 31 22:10:47 -0500 2017", "2017-11-01T03:10:47+00:00"),
-     ("Tue Feb 29 22:10:47 +0000 2016", "2016-02-29T22:10:47+00:00")],
+    [
+        ("Tue Oct 31 22:10:47 +0000 2017", "2017-10-31T22:10:47+00:00"),
+        ("Tue Oct 31 22:10:47 +0130 2017", "2017-10-31T20:40:47+00:00"),
+        ("Tue Oct 31 22:10:47 -0500 2017", "2017-11-01T03:10:47+00:00"),
+        ("Tue Feb 29 22:10:47 +0000 2016", "2016-02-29T22:10:47+00:00"),
+    ],
 )
 def test_twitter_times_with_offsets_become_utc(text: str, utc: str) -> None:
-    raw = RawRecord({"tweet_id": "1", "author_id": "a", "inbound": "True", "created_at": text,
-                     "text": "", "in_response_to_tweet_id": ""}, "line 2")
+    raw = RawRecord(
+        {
+            "tweet_id": "1",
+            "author_id": "a",
+            "inbound": "True",
+            "created_at": text,
+            "text": "",
+            "in_response_to_tweet_id": "",
+        },
+        "line 2",
+    )
     assert SRC.normalise(raw).created_at.isoformat() == utc
     with pytest.raises(RecordError):
-        SRC.normalise(RawRecord({**raw.data, "created_at": "Tue Feb 30 22:10:47 +0000 2017"},
-                                "line 2"))
+        SRC.normalise(
+            RawRecord({**raw.data, "created_at": "Tue Feb 30 22:10:47 +0000 2017"}, "line 2")
+        )

@@ -118,7 +118,7 @@ def test_detects_only_tweet_files(tmp_path: Path) -> None:
     path = data_path(EXCERPT)
     assert SRC.detect(path, read_head(path)) >= 0.9
     old = tmp_path / "tweet.js"
-    old.write_text('window.YTD.tweet.part3 = [ ]')
+    old.write_text("window.YTD.tweet.part3 = [ ]")
     assert SRC.detect(old, read_head(old)) >= 0.9
     account = FIXTURES / "account.js"
     assert SRC.detect(account, read_head(account)) == 0.0
@@ -143,7 +143,8 @@ def test_malformed_archive_is_quarantined(tmp_path: Path) -> None:
     assert "owner unknown" in bad[0].reason
     good = [i for i in items if isinstance(i, RawRecord)]
     assert [g.location for g in good] == [
-        "window.YTD.tweets.part1[1]", "window.YTD.tweets.part1[2]"
+        "window.YTD.tweets.part1[1]",
+        "window.YTD.tweets.part1[2]",
     ]
     with pytest.raises(ValueError, match="created_at"):
         SRC.normalise(good[0])

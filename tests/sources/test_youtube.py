@@ -51,14 +51,21 @@ def _fixture(name: str) -> Path:
 def test_counts_per_file(name: str, posts: int, comments: int, replies: int) -> None:
     kinds = [m.kind for m in _messages(_fixture(name))]
     assert (kinds.count("post"), kinds.count("comment"), kinds.count("reply")) == (
-        posts, comments, replies)
+        posts,
+        comments,
+        replies,
+    )
     assert len(kinds) == posts + comments + replies
 
 
 def test_thread_with_inline_reply() -> None:
     top, reply = _messages(_fixture("modeldata_comments_comment_thread_info.json"))
     assert (top.id, top.kind, top.parent_id, top.root_id) == (
-        "UgydxWWoeA7F1OdqypJ4AaABAg", "comment", VIDEO, VIDEO)
+        "UgydxWWoeA7F1OdqypJ4AaABAg",
+        "comment",
+        VIDEO,
+        VIDEO,
+    )
     assert top.text == "Actions.ai" and top.replies == 1
     assert top.created_at.isoformat() == "2019-06-23T08:24:24+00:00"
     assert top.url == f"https://www.youtube.com/watch?v={VIDEO}&lc=UgydxWWoeA7F1OdqypJ4AaABAg"
@@ -66,7 +73,10 @@ def test_thread_with_inline_reply() -> None:
     assert reply.parent_author_id == "UCe9i1nJCcevTa6KJa55KYog"
     assert reply.author is not None
     assert (reply.author.id, reply.author.handle, reply.likes) == (
-        "UCsl2A_QzcSnFD2hpCyVwXxA", "Dian Anggraeni", 1)
+        "UCsl2A_QzcSnFD2hpCyVwXxA",
+        "Dian Anggraeni",
+        1,
+    )
 
 
 def test_text_original_preferred_and_html_fallback() -> None:
@@ -126,9 +136,11 @@ def test_channel_reply_is_an_owner_reply(tmp_path: Path, workspace: Workspace) -
         ).fetchall()
         to_owner = con.execute(
             "SELECT count(*) FROM interactions WHERE kind = 'reply' AND dst_author_id = ?",
-            [VIDEO_OWNER]).fetchone()
-    assert rows == [("UgydxWWoeA7F1OdqypJ4AaABAg.8wWQ3tdHcFx8xcDheui-qb",
-                     "UCe9i1nJCcevTa6KJa55KYog")]
+            [VIDEO_OWNER],
+        ).fetchone()
+    assert rows == [
+        ("UgydxWWoeA7F1OdqypJ4AaABAg.8wWQ3tdHcFx8xcDheui-qb", "UCe9i1nJCcevTa6KJa55KYog")
+    ]
     assert to_owner == (1,), "the top-level comment answers the video, i.e. the channel"
 
 
@@ -146,13 +158,16 @@ def test_owner_replies_in_real_threads(workspace: Workspace) -> None:
 
 def test_quarantine_broken_records_and_files(tmp_path: Path, workspace: Workspace) -> None:
     page = orjson.loads(
-        _fixture("apidata_comment_threads_comment_threads_by_video_paged_1.json").read_bytes())
+        _fixture("apidata_comment_threads_comment_threads_by_video_paged_1.json").read_bytes()
+    )
     del page["items"][2]["snippet"]["topLevelComment"]["snippet"]["publishedAt"]
     (tmp_path / "broken.json").write_bytes(orjson.dumps(page))
     (tmp_path / "truncated.json").write_text(
-        _fixture("modeldata_videos_video_info.json").read_text()[:300])
-    result = ingest(workspace, [tmp_path / "broken.json", tmp_path / "truncated.json"],
-                    fmt="youtube").summary()
+        _fixture("modeldata_videos_video_info.json").read_text()[:300]
+    )
+    result = ingest(
+        workspace, [tmp_path / "broken.json", tmp_path / "truncated.json"], fmt="youtube"
+    ).summary()
     assert result["new"] == 4 and result["quarantined"] == 2
 
 
@@ -166,5 +181,7 @@ def test_ingest_folder_is_idempotent(workspace: Workspace) -> None:
     with workspace.connect(read_only=True) as con:
         row = con.execute(
             "SELECT count(*) FILTER (WHERE root_id = ?), count(*) FILTER (WHERE kind = 'reply')"
-            " FROM messages", [VIDEO]).fetchone()
+            " FROM messages",
+            [VIDEO],
+        ).fetchone()
     assert row == (4, 4)  # the video, two comments on it, one inline reply

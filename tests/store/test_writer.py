@@ -31,14 +31,16 @@ def con() -> duckdb.DuckDBPyConnection:
 
 def _msg(id: str, **kw: object) -> Message:
     author = kw.pop("author", Author("x", "u1", handle="Brand"))
-    return Message(platform="x", id=id, created_at=T0, text=f"text {id}", author=author,
-                   raw={"id": id}, **kw)  # type: ignore[arg-type]
+    return Message(
+        platform="x", id=id, created_at=T0, text=f"text {id}", author=author, raw={"id": id}, **kw
+    )  # type: ignore[arg-type]
 
 
 def _write(con: duckdb.DuckDBPyConnection, msgs: list[Message]):
     authors = merge_authors(m.author for m in msgs if m.author)
-    return write_batch(con, messages_table(msgs, [raw_json(m.raw) for m in msgs]),
-                       authors_table(authors), 1)
+    return write_batch(
+        con, messages_table(msgs, [raw_json(m.raw) for m in msgs]), authors_table(authors), 1
+    )
 
 
 def test_migrate_is_idempotent(con: duckdb.DuckDBPyConnection) -> None:
@@ -61,11 +63,13 @@ def test_reimport_updates_metrics_and_fills_missing(con: duckdb.DuckDBPyConnecti
 
 
 def test_author_profile_newest_wins_and_ownership_sticks(con: duckdb.DuckDBPyConnection) -> None:
-    _write(con, [_msg("1", author=Author("x", "u1", handle="brand", followers=10,
-                                         is_owned=True))])
+    _write(con, [_msg("1", author=Author("x", "u1", handle="brand", followers=10, is_owned=True))])
     _write(con, [_msg("2", author=Author("x", "u1", followers=25))])
     assert con.execute("SELECT handle, followers, is_owned FROM authors").fetchall()[0] == (
-        "brand", 25, True)
+        "brand",
+        25,
+        True,
+    )
 
 
 def test_roots_heal_when_missing_parent_arrives(con: duckdb.DuckDBPyConnection) -> None:
@@ -86,7 +90,9 @@ def test_source_root_is_kept_and_replaces_inferred(con: duckdb.DuckDBPyConnectio
     _write(con, [_msg("r2", parent_id="r1", root_id="conv9")])
     fill_roots(con)
     assert con.execute("SELECT root_id, root_inferred FROM messages").fetchall()[0] == (
-        "conv9", False)
+        "conv9",
+        False,
+    )
 
 
 def test_parent_arriving_later_moves_the_thread(con: duckdb.DuckDBPyConnection) -> None:
@@ -103,26 +109,44 @@ def test_parent_arriving_later_moves_the_thread(con: duckdb.DuckDBPyConnection) 
 
 def test_interactions_reply_mention_share_quote(con: duckdb.DuckDBPyConnection) -> None:
     a, b, c = (Author("x", n, handle=f"h{n}") for n in ("a", "b", "c"))
-    _write(con, [
-        _msg("1", author=a),
-        _msg("2", author=b, parent_id="1", mentions=["ha", "nobody"]),
-        _msg("3", author=c, shared_id="1"),
-        _msg("4", author=c, quoted_id="99", quoted_author_id="b"),
-        _msg("5", author=c, shared_author_id="a"),  # archive retweet: no shared id
-    ])
+    _write(
+        con,
+        [
+            _msg("1", author=a),
+            _msg("2", author=b, parent_id="1", mentions=["ha", "nobody"]),
+            _msg("3", author=c, shared_id="1"),
+            _msg("4", author=c, quoted_id="99", quoted_author_id="b"),
+            _msg("5", author=c, shared_author_id="a"),  # archive retweet: no shared id
+        ],
+    )
     rebuild_interactions(con)
-    edges = sorted(con.execute(
-        "SELECT kind, src_author_id, dst_author_id, dst_handle FROM interactions").fetchall(),
-        key=str)
-    assert edges == sorted([
-        ("reply", "b", "a", None), ("mention", "b", "a", "ha"), ("mention", "b", None, "nobody"),
-        ("share", "c", "a", None), ("quote", "c", "b", None), ("share", "c", "a", None),
-    ], key=str)
+    edges = sorted(
+        con.execute(
+            "SELECT kind, src_author_id, dst_author_id, dst_handle FROM interactions"
+        ).fetchall(),
+        key=str,
+    )
+    assert edges == sorted(
+        [
+            ("reply", "b", "a", None),
+            ("mention", "b", "a", "ha"),
+            ("mention", "b", None, "nobody"),
+            ("share", "c", "a", None),
+            ("quote", "c", "b", None),
+            ("share", "c", "a", None),
+        ],
+        key=str,
+    )
 
 
 def test_mark_owned_by_handle_or_id(con: duckdb.DuckDBPyConnection) -> None:
-    _write(con, [_msg("1", author=Author("x", "123", handle="Acme")),
-                 _msg("2", author=Author("x", "456", handle="other"))])
+    _write(
+        con,
+        [
+            _msg("1", author=Author("x", "123", handle="Acme")),
+            _msg("2", author=Author("x", "456", handle="other")),
+        ],
+    )
     assert mark_owned(con, ["twitter:@acme"]) == 1
     assert mark_owned(con, ["x:456"]) == 1
     assert con.execute("SELECT count(*) FROM authors WHERE is_owned").fetchall()[0] == (2,)

@@ -66,9 +66,14 @@ def ingest(
     total_bytes = sum(p.stat().st_size for p, _ in planned)
     done_bytes: dict[Path, int] = {}
     with Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), DownloadColumn(),
-        MofNCompleteColumn(), TimeElapsedColumn(),
-        console=console, transient=True, disable=as_json or not console.is_terminal,
+        TextColumn("[bold]{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+        disable=as_json or not console.is_terminal,
     ) as bar:
         task = bar.add_task("importing", total=total_bytes)
 
@@ -83,8 +88,15 @@ def ingest(
         return
     table = Table("file", "format", "new", "updated", "duplicates", "quarantined", "skipped")
     for f in result.files:
-        table.add_row(Path(f.path).name, f.format, str(f.new), str(f.updated),
-                      str(f.duplicates), str(f.quarantined), str(f.skipped))
+        table.add_row(
+            Path(f.path).name,
+            f.format,
+            str(f.new),
+            str(f.updated),
+            str(f.duplicates),
+            str(f.quarantined),
+            str(f.skipped),
+        )
     console.print(table)
     console.print(
         f"{summary['total']} records: {summary['new']} new, {summary['updated']} updated, "
@@ -100,8 +112,12 @@ def ingest(
 def formats(as_json: JsonOpt = False) -> None:
     """The formats ascolto reads, with their names for --format."""
     rows: list[dict[str, Any]] = [
-        {"name": s.name, "platform": s.platform, "description": s.description,
-         "settings": [{"name": x.name, "help": x.help, "secret": x.secret} for x in s.settings]}
+        {
+            "name": s.name,
+            "platform": s.platform,
+            "description": s.description,
+            "settings": [{"name": x.name, "help": x.help, "secret": x.secret} for x in s.settings],
+        }
         for s in sources.registry().values()
     ]
     if as_json:

@@ -6,7 +6,7 @@ import sys
 
 import typer
 
-from ascolto.cli import export, ingest, workspace
+from ascolto.cli import demo, export, ingest, report, workspace
 from ascolto.cli.common import err_console
 from ascolto.errors import AscoltoError
 
@@ -23,6 +23,8 @@ app.command()(ingest.formats)
 app.command()(workspace.stats)
 app.command()(export.export)
 app.command()(ingest.quarantine)
+app.command()(demo.demo)
+app.command()(report.report)
 
 
 def run() -> None:

@@ -25,8 +25,9 @@ def init(
     """Create a workspace: a folder with ascolto.toml and the store (safe to run again)."""
     ws = Workspace.create(directory, brand=brand, owners=owner)
     if as_json:
-        print_json({"workspace": str(ws.root), "config": str(ws.config_path),
-                    "store": str(ws.db_path)})
+        print_json(
+            {"workspace": str(ws.root), "config": str(ws.config_path), "store": str(ws.db_path)}
+        )
         return
     console.print(f"Workspace ready in [bold]{ws.root}[/]")
     console.print(f"  settings: {ws.config_path}\n  store:    {ws.db_path}")
@@ -42,8 +43,19 @@ def stats(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
         print_json(s)
         return
     table = Table(title=f"ascolto workspace {ws.root}", show_header=False)
-    for key in ("messages", "authors", "owned_authors", "threads", "replies", "owner_replies",
-                "interactions", "quarantined", "imports", "first", "last"):
+    for key in (
+        "messages",
+        "authors",
+        "owned_authors",
+        "threads",
+        "replies",
+        "owner_replies",
+        "interactions",
+        "quarantined",
+        "imports",
+        "first",
+        "last",
+    ):
         table.add_row(key.replace("_", " "), str(s[key]))
     for platform, count in s["platforms"].items():
         table.add_row(f"  {platform}", str(count))

@@ -42,17 +42,49 @@ class Account:
 ACCOUNTS: dict[str, Account] = {
     a.platform: a
     for a in (
-        Account("x", "1052894716203884544", "CaffeAurora", "Caffè Aurora ☕", 48_210,
-                datetime(2018, 10, 18, 9, 31, 7, tzinfo=UTC), owner_key="handle"),
-        Account("facebook", "104729381726354", "caffeaurora", NAME, 126_480,
-                datetime(2012, 3, 5, 10, 0, tzinfo=UTC)),
+        Account(
+            "x",
+            "1052894716203884544",
+            "CaffeAurora",
+            "Caffè Aurora ☕",
+            48_210,
+            datetime(2018, 10, 18, 9, 31, 7, tzinfo=UTC),
+            owner_key="handle",
+        ),
+        Account(
+            "facebook",
+            "104729381726354",
+            "caffeaurora",
+            NAME,
+            126_480,
+            datetime(2012, 3, 5, 10, 0, tzinfo=UTC),
+        ),
         # The Instagram importer keys authors by username: comments carry no numeric id.
-        Account("instagram", "17841402938475610", "caffeaurora", NAME, 87_930,
-                datetime(2015, 6, 1, 8, 0, tzinfo=UTC), owner_key="handle"),
-        Account("youtube", "UCq3Aur0raCaffe7Ital1a9w", "@CaffeAurora", NAME, 21_400,
-                datetime(2016, 2, 11, 15, 0, tzinfo=UTC)),
-        Account("wordpress", "redazione", "redazione", "Redazione Caffè Aurora", 0,
-                datetime(2017, 1, 9, 9, 0, tzinfo=UTC)),
+        Account(
+            "instagram",
+            "17841402938475610",
+            "caffeaurora",
+            NAME,
+            87_930,
+            datetime(2015, 6, 1, 8, 0, tzinfo=UTC),
+            owner_key="handle",
+        ),
+        Account(
+            "youtube",
+            "UCq3Aur0raCaffe7Ital1a9w",
+            "@CaffeAurora",
+            NAME,
+            21_400,
+            datetime(2016, 2, 11, 15, 0, tzinfo=UTC),
+        ),
+        Account(
+            "wordpress",
+            "redazione",
+            "redazione",
+            "Redazione Caffè Aurora",
+            0,
+            datetime(2017, 1, 9, 9, 0, tzinfo=UTC),
+        ),
     )
 }
 

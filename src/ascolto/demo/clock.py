@@ -16,8 +16,30 @@ _DST_END = datetime(2024, 10, 27, 1, 0, tzinfo=UTC)
 
 #: Relative activity by local hour 0..23: the coffee hour, lunch and the evening scroll.
 HOUR_WEIGHTS = (
-    0.5, 0.25, 0.12, 0.08, 0.08, 0.2, 0.8, 2.2, 3.2, 2.6, 1.9, 1.7,
-    1.9, 2.3, 1.9, 1.5, 1.4, 1.6, 1.9, 2.2, 2.6, 2.9, 2.3, 1.2,
+    0.5,
+    0.25,
+    0.12,
+    0.08,
+    0.08,
+    0.2,
+    0.8,
+    2.2,
+    3.2,
+    2.6,
+    1.9,
+    1.7,
+    1.9,
+    2.3,
+    1.9,
+    1.5,
+    1.4,
+    1.6,
+    1.9,
+    2.2,
+    2.6,
+    2.9,
+    2.3,
+    1.2,
 )
 #: Office hours of the brand's social team (local time, Monday to Friday).
 OFFICE = (9, 18)
@@ -25,10 +47,10 @@ OFFICE = (9, 18)
 BUSY_DAYS: dict[date, float] = {
     COLD_BREW_LAUNCH.date(): 2.4,
     (COLD_BREW_LAUNCH + timedelta(days=1)).date(): 1.7,
-    date(2024, 10, 21): 1.8,   # contest launch
+    date(2024, 10, 21): 1.8,  # contest launch
     CHRISTMAS_LAUNCH.date(): 1.8,
-    date(2024, 11, 29): 2.0,   # Black Friday
-    date(2024, 12, 2): 1.4,    # Cyber Monday
+    date(2024, 11, 29): 2.0,  # Black Friday
+    date(2024, 12, 2): 1.4,  # Cyber Monday
 }
 
 
@@ -88,6 +110,19 @@ def office_instant(rng: random.Random, day: date) -> datetime:
 
 def random_instant(rng: random.Random) -> datetime:
     return instant(rng, random_day(rng))
+
+
+def next_open(when: datetime, hours: tuple[int, int], days: int) -> datetime:
+    """``when`` if a team working ``hours`` (local) on the first ``days`` weekdays is at work,
+    else the moment it next opens."""
+    loc = local(when)
+    start, stop = hours
+    if loc.weekday() < days and start <= loc.hour < stop:
+        return when
+    day = loc.date() if loc.hour < start else loc.date() + timedelta(days=1)
+    while day.weekday() >= days:
+        day += timedelta(days=1)
+    return from_local(day, start * 3600)
 
 
 def lognormal_delay(rng: random.Random, median_minutes: float, sigma: float) -> timedelta:

@@ -25,22 +25,40 @@ WAVE_SECONDS = 240
 GENUINE_VOTES = 240
 #: Genuine popularity of the entries 1..12 (the rigged one is middling without the ring).
 _POPULARITY = (4, 6, 14, 5, 11, 3, 6, 4, 13, 5, 7, 3)
-_GENUINE = ("Voto #{n}!", "voto #{n} 😍", "#{n} tutta la vita", "Voto la numero {n}",
-            "il {n} è il più bello, voto #{n}", "Voto #{n} per il contest #AuroraContest",
-            "#{n}!!! ❤️", "voto {n}", "Io voto la foto {n} 📸", "vote #{n} ❤️",
-            "la {n} senza dubbio", "voto #{n}, bellissima colazione")
+_GENUINE = (
+    "Voto #{n}!",
+    "voto #{n} 😍",
+    "#{n} tutta la vita",
+    "Voto la numero {n}",
+    "il {n} è il più bello, voto #{n}",
+    "Voto #{n} per il contest #AuroraContest",
+    "#{n}!!! ❤️",
+    "voto {n}",
+    "Io voto la foto {n} 📸",
+    "vote #{n} ❤️",
+    "la {n} senza dubbio",
+    "voto #{n}, bellissima colazione",
+)
 _RING = "Voto #{n} per il contest #AuroraContest"
 _RING_ENDINGS = ("", "", "", " 🔥", "!!", " 💪", "!", " ☕")
-CONTEST_TEXT = ("🏆 #AuroraContest \"La mia pausa Aurora\": le 12 foto finaliste sono nelle "
-                "storie! Votate la vostra preferita commentando \"Voto #N\" entro il 10 novembre. "
-                "In palio un anno di caffè ☕")
+CONTEST_TEXT = (
+    '🏆 #AuroraContest "La mia pausa Aurora": le 12 foto finaliste sono nelle '
+    'storie! Votate la vostra preferita commentando "Voto #N" entro il 10 novembre. '
+    "In palio un anno di caffè ☕"
+)
 
 
 def plant_contest(conv: Conversations) -> dict[str, Any]:
     """The contest post, genuine votes and the ring's waves; returns the truth entry."""
     rng, make, pop = conv.rng, conv.make, conv.pop
-    post = make.post(pop.brand["instagram"], OPENS, CONTEST_TEXT, intent="announcement",
-                     tag="contest", likes=2400)
+    post = make.post(
+        pop.brand["instagram"],
+        OPENS,
+        CONTEST_TEXT,
+        intent="announcement",
+        tag="contest",
+        likes=2400,
+    )
     conv.comments_on(post, 12)
     genuine: list[Post] = []
     span = (CLOSES - OPENS).total_seconds()
@@ -59,8 +77,7 @@ def plant_contest(conv: Conversations) -> dict[str, Any]:
         conv.world.remember(member)
     waves: list[dict[str, Any]] = []
     window = int(span) - 86400
-    starts = sorted(OPENS + timedelta(hours=6, seconds=rng.randrange(window))
-                    for _ in range(WAVES))
+    starts = sorted(OPENS + timedelta(hours=6, seconds=rng.randrange(window)) for _ in range(WAVES))
     for start in starts:
         votes: list[Post] = []
         for member in ring:
@@ -72,16 +89,20 @@ def plant_contest(conv: Conversations) -> dict[str, Any]:
                 text = text.lower()
             votes.append(make.reply(post, member, when, text, intent="vote", tag="contest_ring"))
         votes.sort(key=lambda v: v.created_at)
-        waves.append({"start": votes[0].created_at.isoformat(),
-                      "end": votes[-1].created_at.isoformat(),
-                      "message_ids": [v.id for v in votes]})
+        waves.append(
+            {
+                "start": votes[0].created_at.isoformat(),
+                "end": votes[-1].created_at.isoformat(),
+                "message_ids": [v.id for v in votes],
+            }
+        )
     counts = {str(n): 0 for n in range(1, ENTRIES + 1)}
     for vote in genuine:
         counts[_entry(vote.text)] += 1
     ring_votes = sum(len(w["message_ids"]) for w in waves)
     return {
         "description": "Coordinated contest voting: a ring of Instagram accounts comments the "
-                       "same vote for one entry within minutes, in repeated waves.",
+        "same vote for one entry within minutes, in repeated waves.",
         "platform": "instagram",
         "post_id": post.id,
         "hashtag": "AuroraContest",

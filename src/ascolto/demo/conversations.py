@@ -8,9 +8,12 @@ after days and rarely (``POLICY``). Every user message that expects an answer is
 
 from __future__ import annotations
 
+import math
 import random
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from ascolto.demo import clock, texts
 from ascolto.demo.brand import CHRISTMAS_LAUNCH, COLD_BREW_LAUNCH, END, SITE
@@ -26,31 +29,78 @@ class Policy:
     answer_rate: float
     median_minutes: float
     sigma: float
+    #: Local hours and weekdays (Monday first) the answering team works; answers that fall
+    #: outside wait for the next opening.
+    hours: tuple[int, int] = (9, 18)
+    days: int = 5
 
 
+#: Sales questions go to the e-commerce team (every day, 7 to 23); everything else waits for
+#: the social team's office hours and its backlog.
 POLICY: dict[str, Policy] = {
-    "purchase": Policy(0.93, 9.0, 0.7),
-    "question": Policy(0.45, 20 * 60.0, 0.8),
-    "complaint": Policy(0.50, 30 * 60.0, 0.7),
-    "idea": Policy(0.12, 70 * 60.0, 0.6),
-    "praise": Policy(0.35, 6 * 60.0, 0.9),
+    "purchase": Policy(0.93, 9.0, 0.7, hours=(7, 23), days=7),
+    "question": Policy(0.45, 16 * 60.0, 0.8),
+    "complaint": Policy(0.50, 24 * 60.0, 0.7),
+    "idea": Policy(0.12, 60 * 60.0, 0.6),
+    "praise": Policy(0.35, 5 * 60.0, 0.9),
 }
 
 #: Intent mix of comments on the brand's posts and of direct mentions, per platform.
 COMMENT_MIX: dict[str, dict[str, float]] = {
-    "x": {"praise": 28, "question": 18, "purchase": 18, "chatter": 18, "complaint": 9,
-          "idea": 5, "spam": 4},
-    "facebook": {"praise": 26, "purchase": 20, "question": 18, "complaint": 13, "chatter": 12,
-                 "idea": 7, "spam": 4},
-    "instagram": {"praise": 42, "purchase": 20, "question": 14, "chatter": 12, "complaint": 5,
-                  "idea": 4, "spam": 3},
-    "youtube": {"praise": 32, "question": 20, "chatter": 20, "purchase": 10, "complaint": 8,
-                "idea": 6, "spam": 4},
-    "wordpress": {"question": 30, "praise": 25, "idea": 15, "purchase": 12, "complaint": 10,
-                  "chatter": 8},
+    "x": {
+        "praise": 28,
+        "question": 18,
+        "purchase": 18,
+        "chatter": 18,
+        "complaint": 9,
+        "idea": 5,
+        "spam": 4,
+    },
+    "facebook": {
+        "praise": 26,
+        "purchase": 20,
+        "question": 18,
+        "complaint": 13,
+        "chatter": 12,
+        "idea": 7,
+        "spam": 4,
+    },
+    "instagram": {
+        "praise": 42,
+        "purchase": 20,
+        "question": 14,
+        "chatter": 12,
+        "complaint": 5,
+        "idea": 4,
+        "spam": 3,
+    },
+    "youtube": {
+        "praise": 32,
+        "question": 20,
+        "chatter": 20,
+        "purchase": 10,
+        "complaint": 8,
+        "idea": 6,
+        "spam": 4,
+    },
+    "wordpress": {
+        "question": 30,
+        "praise": 25,
+        "idea": 15,
+        "purchase": 12,
+        "complaint": 10,
+        "chatter": 8,
+    },
 }
-MENTION_MIX = {"question": 22, "complaint": 22, "purchase": 20, "praise": 17, "idea": 10,
-               "spam": 4, "chatter": 5}
+MENTION_MIX = {
+    "question": 22,
+    "complaint": 22,
+    "purchase": 20,
+    "praise": 17,
+    "idea": 10,
+    "spam": 4,
+    "chatter": 5,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,8 +116,13 @@ class Volumes:
 
 DEFAULT_VOLUMES = Volumes(
     brand_posts={"x": 95, "facebook": 58, "instagram": 66, "youtube": 12, "wordpress": 16},
-    comments_per_post={"x": 3.0, "facebook": 11.0, "instagram": 6.5, "youtube": 22.0,
-                       "wordpress": 8.0},
+    comments_per_post={
+        "x": 3.0,
+        "facebook": 11.0,
+        "instagram": 6.5,
+        "youtube": 22.0,
+        "wordpress": 8.0,
+    },
 )
 
 _VIDEO_TITLES = (
@@ -107,8 +162,9 @@ _BLOG_TITLES = (
 class Conversations:
     """Generates the background activity of every platform into a ``World``."""
 
-    def __init__(self, world: World, pop: Population, make: Factory,
-                 volumes: Volumes = DEFAULT_VOLUMES) -> None:
+    def __init__(
+        self, world: World, pop: Population, make: Factory, volumes: Volumes = DEFAULT_VOLUMES
+    ) -> None:
         self.world = world
         self.rng: random.Random = world.rng
         self.pop = pop
@@ -122,9 +178,9 @@ class Conversations:
         for platform, posts in self.brand_posts.items():
             per_post = self.volumes.comments_per_post[platform]
             for post in posts:
-                self.comments_on(post, self._poisson(per_post))
+                self.comments_on(post, self.poisson(per_post))
         for post in self.brand_posts["x"]:
-            self.retweets_of(post, self._poisson(self.volumes.x_retweets_per_post))
+            self.retweets_of(post, self.poisson(self.volumes.x_retweets_per_post))
         self._mentions(self.volumes.x_mentions)
 
     def _brand_posts(self, platform: str, n: int) -> list[Post]:
@@ -132,8 +188,10 @@ class Conversations:
         brand = self.pop.brand[platform]
         posts = []
         step = len(clock.ALL_DAYS) / n
-        launches = [(COLD_BREW_LAUNCH, texts.fill(self.rng, texts.COLD_BREW_POST)),
-                    (CHRISTMAS_LAUNCH, texts.CHRISTMAS_POST)]
+        launches = [
+            (COLD_BREW_LAUNCH, texts.fill(self.rng, texts.COLD_BREW_POST)),
+            (CHRISTMAS_LAUNCH, texts.CHRISTMAS_POST),
+        ]
         for i in range(n):
             index = min(len(clock.ALL_DAYS) - 1, int((i + self.rng.random()) * step))
             when = clock.office_instant(self.rng, clock.ALL_DAYS[index])
@@ -146,8 +204,16 @@ class Conversations:
             elif platform == "wordpress":
                 title = _BLOG_TITLES[i % len(_BLOG_TITLES)]
                 text = _blog_body(self.rng, title)
-            posts.append(self.make.post(brand, when, text, title=title,
-                                        intent="announcement", likes=self._likes(platform)))
+            posts.append(
+                self.make.post(
+                    brand,
+                    when,
+                    text,
+                    title=title,
+                    intent="announcement",
+                    likes=self._likes(platform),
+                )
+            )
         return posts
 
     def comments_on(self, post: Post, n: int) -> list[Post]:
@@ -164,19 +230,23 @@ class Conversations:
             out.append(msg)
         return out
 
-    def user_message(self, parent: Post | None, author: Person, when: datetime,
-                     intent: str) -> Post:
+    def user_message(
+        self, parent: Post | None, author: Person, when: datetime, intent: str
+    ) -> Post:
         """A user's message with ``intent``: a reply to ``parent`` or a mention of the brand."""
         english = author.lang == "en" or self.rng.random() < 0.04
         text = texts.user_text(self.rng, intent, english)
         to_brand = intent in POLICY
-        labels = {"intent": intent, "lang": "en" if english else "it", "to_brand": to_brand,
-                  "likes": self._poisson(1.2)}
+        labels: dict[str, Any] = {
+            "lang": "en" if english else "it",
+            "to_brand": to_brand,
+            "likes": self.poisson(1.2),
+        }
         if parent is None:
             text = _mention(self.rng, text)
-            msg = self.make.post(author, when, text, **labels)
+            msg = self.make.post(author, when, text, intent=intent, **labels)
         else:
-            msg = self.make.reply(parent, author, when, text, **labels)
+            msg = self.make.reply(parent, author, when, text, intent=intent, **labels)
         if to_brand:
             self.answer(msg)
         elif self.rng.random() < 0.06:
@@ -189,11 +259,15 @@ class Conversations:
         answered = self.rng.random() < policy.answer_rate
         reply = None
         if answered:
-            when = msg.created_at + clock.lognormal_delay(self.rng, policy.median_minutes,
-                                                          policy.sigma)
+            when = msg.created_at + clock.lognormal_delay(
+                self.rng, policy.median_minutes, policy.sigma
+            )
+            opens = clock.next_open(when, policy.hours, policy.days)
+            if opens != when:
+                when = opens + timedelta(seconds=self.rng.randrange(60, 5400))
             if when < END:
                 brand = self.pop.brand[msg.platform]
-                text = texts.answer_text(self.rng, msg.intent, msg.author.first_name)
+                text = texts.answer_text(self.rng, msg.intent, msg.author.first_name, msg.text)
                 reply = self.make.reply(msg, brand, when, text, intent="answer", lang="it")
         self._follow_up(msg, reply)
         if self.rng.random() < 0.05:
@@ -205,23 +279,36 @@ class Conversations:
         if reply is not None and self.rng.random() < 0.22:
             when = reply.created_at + clock.lognormal_delay(self.rng, 40, 1.0)
             if when < END:
-                self.make.reply(reply, msg.author, when, texts.follow_up_text(self.rng, True),
-                                intent="praise", lang=msg.lang)
-        elif reply is None and msg.intent in ("question", "complaint") and \
-                self.rng.random() < 0.15:
+                self.make.reply(
+                    reply,
+                    msg.author,
+                    when,
+                    texts.follow_up_text(self.rng, True),
+                    intent="praise",
+                    lang=msg.lang,
+                )
+        elif reply is None and msg.intent in ("question", "complaint") and self.rng.random() < 0.15:
             when = msg.created_at + timedelta(hours=self.rng.uniform(20, 80))
             if when < END:
-                self.make.reply(msg, msg.author, when, texts.follow_up_text(self.rng, False),
-                                intent="complaint", lang="it")
+                self.make.reply(
+                    msg,
+                    msg.author,
+                    when,
+                    texts.follow_up_text(self.rng, False),
+                    intent="complaint",
+                    lang="it",
+                )
 
     def _peer_reply(self, msg: Post) -> None:
         when = msg.created_at + clock.lognormal_delay(self.rng, 90, 1.2)
         if when < END:
-            self.make.reply(msg, self.pop.pick(msg.platform), when, texts.peer_text(self.rng),
-                            intent="chatter")
+            self.make.reply(
+                msg, self.pop.pick(msg.platform), when, texts.peer_text(self.rng), intent="chatter"
+            )
 
-    def retweets_of(self, post: Post, n: int, pool: list[Person] | None = None,
-                    median_minutes: float = 60.0) -> list[Post]:
+    def retweets_of(
+        self, post: Post, n: int, pool: list[Person] | None = None, median_minutes: float = 60.0
+    ) -> list[Post]:
         out = []
         for _ in range(n):
             when = post.created_at + clock.lognormal_delay(self.rng, median_minutes, 1.3)
@@ -235,15 +322,18 @@ class Conversations:
         """Tweets that address @CaffeAurora directly (questions, complaints, praise...)."""
         for _ in range(n):
             author = self.pop.pick("x")
-            self.user_message(None, author, clock.random_instant(self.rng),
-                              self._choose(MENTION_MIX))
+            self.user_message(
+                None, author, clock.random_instant(self.rng), self._choose(MENTION_MIX)
+            )
 
-    def _choose(self, mix: dict[str, float]) -> str:
+    def _choose(self, mix: Mapping[str, float]) -> str:
         return self.rng.choices(list(mix), weights=list(mix.values()))[0]
 
-    def _poisson(self, mean: float) -> int:
-        # Knuth's method: exact, and fine for the small means used here.
-        limit, k, p = pow(2.718281828459045, -mean), 0, 1.0
+    def poisson(self, mean: float) -> int:
+        """A Poisson count: Knuth's exact method for small means, a normal one for large."""
+        if mean > 30:
+            return max(0, round(self.rng.gauss(mean, math.sqrt(mean))))
+        limit, k, p = math.exp(-mean), 0, 1.0
         while True:
             p *= self.rng.random()
             if p <= limit:

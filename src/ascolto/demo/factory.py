@@ -20,16 +20,40 @@ class Factory:
     def __init__(self, world: World) -> None:
         self.world = world
 
-    def post(self, author: Person, when: datetime, text: str, *, title: str | None = None,
-             intent: str = "chatter", **labels: object) -> Post:
+    def post(
+        self,
+        author: Person,
+        when: datetime,
+        text: str,
+        *,
+        title: str | None = None,
+        intent: str = "chatter",
+        **labels: object,
+    ) -> Post:
         """A top-level post (tweet, page post, media, video, blog article)."""
         platform = author.platform
-        post = Post(platform=platform, id=self._post_id(platform, when), author=author,
-                    created_at=when, text=text, kind="post", title=title, intent=intent)
+        post = Post(
+            platform=platform,
+            id=self._post_id(platform, when),
+            author=author,
+            created_at=when,
+            text=text,
+            kind="post",
+            title=title,
+            intent=intent,
+        )
         return self._label(self.world.add(post), labels)
 
-    def reply(self, parent: Post, author: Person, when: datetime, text: str, *,
-              intent: str = "chatter", **labels: object) -> Post:
+    def reply(
+        self,
+        parent: Post,
+        author: Person,
+        when: datetime,
+        text: str,
+        *,
+        intent: str = "chatter",
+        **labels: object,
+    ) -> Post:
         """A comment on a post or a reply to a comment, shaped by the platform."""
         platform = parent.platform
         if platform in _FLAT_THREADS:
@@ -38,24 +62,55 @@ class Factory:
         if platform == "x" and parent.author is not author:
             text = f"@{parent.author.handle} {text}"
         kind = "comment" if parent.parent is None and platform != "x" else "reply"
-        post = Post(platform=platform, id=self._reply_id(platform, when, parent),
-                    author=author, created_at=when, text=text, kind=kind, parent=parent,
-                    intent=intent)
+        post = Post(
+            platform=platform,
+            id=self._reply_id(platform, when, parent),
+            author=author,
+            created_at=when,
+            text=text,
+            kind=kind,
+            parent=parent,
+            intent=intent,
+        )
         return self._label(self.world.add(post), labels)
 
     def share(self, original: Post, author: Person, when: datetime, **labels: object) -> Post:
         """An X retweet: text ``RT @handle: ...`` cut like the API cuts it."""
         body = original.text if len(original.text) <= 116 else original.text[:115] + "…"
-        post = Post(platform="x", id=self.world.ids.snowflake(when), author=author,
-                    created_at=when, text=f"RT @{original.author.handle}: {body}", kind="share",
-                    shared=original, intent="share", lang=original.lang)
+        post = Post(
+            platform="x",
+            id=self.world.ids.snowflake(when),
+            author=author,
+            created_at=when,
+            text=f"RT @{original.author.handle}: {body}",
+            kind="share",
+            shared=original,
+            intent="share",
+            lang=original.lang,
+        )
         return self._label(self.world.add(post), labels)
 
-    def quote(self, original: Post, author: Person, when: datetime, text: str, *,
-              intent: str = "chatter", **labels: object) -> Post:
+    def quote(
+        self,
+        original: Post,
+        author: Person,
+        when: datetime,
+        text: str,
+        *,
+        intent: str = "chatter",
+        **labels: object,
+    ) -> Post:
         """An X quote tweet with its own text."""
-        post = Post(platform="x", id=self.world.ids.snowflake(when), author=author,
-                    created_at=when, text=text, kind="quote", quoted=original, intent=intent)
+        post = Post(
+            platform="x",
+            id=self.world.ids.snowflake(when),
+            author=author,
+            created_at=when,
+            text=text,
+            kind="quote",
+            quoted=original,
+            intent=intent,
+        )
         return self._label(self.world.add(post), labels)
 
     def _label(self, post: Post, labels: dict[str, object]) -> Post:

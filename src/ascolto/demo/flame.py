@@ -26,12 +26,18 @@ X_MESSAGES = 310
 FACEBOOK_MESSAGES = 125
 NEW_AUTHOR_SHARE = 0.7
 
-AD_TEXT = ("Il nuovo spot \"Sveglia, casalinga!\" 🎬 Perché la giornata di una brava mamma "
-           "comincia preparando Aurora Intenso a tutta la famiglia ☕ #CaffèAurora")
-JOURNALIST_TEXT = ("Nel 2024 una marca di caffè ci spiega che la donna si sveglia per servire "
-                   "il caffè alla famiglia. Complimenti @CaffeAurora 🤦‍♀️ #BoicottaAurora")
-STATEMENT_TEXT = ("Abbiamo letto tutti i vostri messaggi. Lo spot \"Sveglia, casalinga!\" è "
-                  "stato un errore: lo abbiamo ritirato da tutti i canali. Ci scusiamo.")
+AD_TEXT = (
+    'Il nuovo spot "Sveglia, casalinga!" 🎬 Perché la giornata di una brava mamma '
+    "comincia preparando Aurora Intenso a tutta la famiglia ☕ #CaffèAurora"
+)
+JOURNALIST_TEXT = (
+    "Nel 2024 una marca di caffè ci spiega che la donna si sveglia per servire "
+    "il caffè alla famiglia. Complimenti @CaffeAurora 🤦‍♀️ #BoicottaAurora"
+)
+STATEMENT_TEXT = (
+    'Abbiamo letto tutti i vostri messaggi. Lo spot "Sveglia, casalinga!" è '
+    "stato un errore: lo abbiamo ritirato da tutti i canali. Ci scusiamo."
+)
 _ANGRY = (
     "vergognatevi {who}, spot maschilista e offensivo {tag}",
     "che schifo di pubblicità, nel 2024 ancora la donna in cucina?? {tag}",
@@ -68,24 +74,68 @@ _FACEBOOK_ANGRY = (
 def plant_flame(conv: Conversations) -> dict[str, Any]:
     """The spot, the burst on X and Facebook, the statement; returns the truth entry."""
     rng, make, pop = conv.rng, conv.make, conv.pop
-    ad_x = make.post(pop.brand["x"], AD_POSTED, AD_TEXT, intent="announcement", tag="flame_ad",
-                     likes=85, topic="spot")
-    ad_fb = make.post(pop.brand["facebook"], AD_POSTED + timedelta(minutes=3), AD_TEXT,
-                      intent="announcement", tag="flame_ad", likes=310, topic="spot")
-    journalist = Person(platform="x", id=conv.world.ids.x_user(datetime(2012, 4, 2, tzinfo=UTC)),
-                        handle="laura_parla", name="Laura Parlato", followers=86_400,
-                        following=1_210, posts_count=31_500, verified=True, role="journalist",
-                        created_at=datetime(2012, 4, 2, tzinfo=UTC),
-                        description="Giornalista. Diritti, media, pubblicità. Opinioni mie.",
-                        location="Roma")
+    ad_x = make.post(
+        pop.brand["x"],
+        AD_POSTED,
+        AD_TEXT,
+        intent="announcement",
+        tag="flame_ad",
+        likes=85,
+        topic="spot",
+    )
+    ad_fb = make.post(
+        pop.brand["facebook"],
+        AD_POSTED + timedelta(minutes=3),
+        AD_TEXT,
+        intent="announcement",
+        tag="flame_ad",
+        likes=310,
+        topic="spot",
+    )
+    journalist = Person(
+        platform="x",
+        id=conv.world.ids.x_user(datetime(2012, 4, 2, tzinfo=UTC)),
+        handle="laura_parla",
+        name="Laura Parlato",
+        followers=86_400,
+        following=1_210,
+        posts_count=31_500,
+        verified=True,
+        role="journalist",
+        created_at=datetime(2012, 4, 2, tzinfo=UTC),
+        description="Giornalista. Diritti, media, pubblicità. Opinioni mie.",
+        location="Roma",
+    )
     conv.world.remember(journalist)
-    igniter = make.quote(ad_x, journalist, IGNITION, JOURNALIST_TEXT, intent="complaint",
-                         toxic=False, tag="flame", topic="spot", likes=4_300)
-    statement_x = make.post(pop.brand["x"], STATEMENT, STATEMENT_TEXT, intent="announcement",
-                            tag="flame_statement", topic="spot", likes=140)
-    statement_fb = make.post(pop.brand["facebook"], STATEMENT + timedelta(minutes=2),
-                             STATEMENT_TEXT, intent="announcement", tag="flame_statement",
-                             topic="spot", likes=520)
+    igniter = make.quote(
+        ad_x,
+        journalist,
+        IGNITION,
+        JOURNALIST_TEXT,
+        intent="complaint",
+        toxic=False,
+        tag="flame",
+        topic="spot",
+        likes=4_300,
+    )
+    statement_x = make.post(
+        pop.brand["x"],
+        STATEMENT,
+        STATEMENT_TEXT,
+        intent="announcement",
+        tag="flame_statement",
+        topic="spot",
+        likes=140,
+    )
+    statement_fb = make.post(
+        pop.brand["facebook"],
+        STATEMENT + timedelta(minutes=2),
+        STATEMENT_TEXT,
+        intent="announcement",
+        tag="flame_statement",
+        topic="spot",
+        likes=520,
+    )
     flame: list[Post] = [igniter]
     authors: list[Person] = []
     new_authors: list[str] = []
@@ -105,14 +155,19 @@ def plant_flame(conv: Conversations) -> dict[str, Any]:
         who = author("x")
         roll = rng.random()
         text = _angry(conv)
-        labels: dict[str, Any] = {"intent": "complaint", "toxic": _is_toxic(text),
-                                  "tag": "flame", "topic": "spot", "likes": conv.poisson(3.0)}
+        labels: dict[str, Any] = {
+            "intent": "complaint",
+            "toxic": _is_toxic(text),
+            "tag": "flame",
+            "topic": "spot",
+            "likes": conv.poisson(3.0),
+        }
         if roll < 0.28:
             msg = make.share(igniter, who, when, tag="flame", topic="spot")
         elif roll < 0.50:
             msg = make.post(who, when, f"@CaffeAurora {text}", **labels)
         elif roll < 0.68:
-            target = statement_x if when > STATEMENT and rng.random() < 0.5 else ad_x
+            target = statement_x if when > statement_x.created_at and rng.random() < 0.5 else ad_x
             msg = make.reply(target, who, when, text, **labels)
         elif roll < 0.78:
             msg = make.quote(ad_x, who, when, text, **labels)
@@ -126,25 +181,45 @@ def plant_flame(conv: Conversations) -> dict[str, Any]:
         earlier = [m for m in flame if m.platform == "facebook"]
         if earlier and rng.random() < 0.18:
             parent = rng.choice(earlier[-30:])
+        elif when > statement_fb.created_at and rng.random() < 0.4:
+            parent = statement_fb
         else:
-            parent = statement_fb if when > STATEMENT and rng.random() < 0.4 else ad_fb
-        flame.append(make.reply(parent, who, when, text, intent="complaint",
-                                toxic=_is_toxic(text), tag="flame", topic="spot",
-                                likes=conv.poisson(4.0)))
+            parent = ad_fb
+        flame.append(
+            make.reply(
+                parent,
+                who,
+                when,
+                text,
+                intent="complaint",
+                toxic=_is_toxic(text),
+                tag="flame",
+                topic="spot",
+                likes=conv.poisson(4.0),
+            )
+        )
     answers = []
-    for msg in rng.sample([m for m in flame if m.kind != "share" and m.created_at > STATEMENT],
-                          8):
+    for msg in rng.sample([m for m in flame if m.kind != "share" and m.created_at > STATEMENT], 8):
         at = msg.created_at + clock.lognormal_delay(rng, 50, 0.5)
-        answers.append(make.reply(msg, pop.brand[msg.platform], at,
-                                  "Ci scusiamo: lo spot è stato ritirato. Abbiamo sbagliato.",
-                                  intent="answer", tag="flame_answer", topic="spot"))
-    return _truth(conv, ad_x, ad_fb, igniter, statement_x, statement_fb, flame, authors,
-                  new_authors, answers)
+        answers.append(
+            make.reply(
+                msg,
+                pop.brand[msg.platform],
+                at,
+                "Ci scusiamo: lo spot è stato ritirato. Abbiamo sbagliato.",
+                intent="answer",
+                tag="flame_answer",
+                topic="spot",
+            )
+        )
+    return _truth(
+        conv, ad_x, ad_fb, igniter, statement_x, statement_fb, flame, authors, new_authors, answers
+    )
 
 
 def _burst_times(conv: Conversations, n: int) -> list[datetime]:
     """``n`` times from ignition: a fast rise to an evening peak, then a slow night decay."""
-    out = []
+    out: list[datetime] = []
     span = (WINDOW_END - IGNITION).total_seconds()
     while len(out) < n:
         x = conv.rng.random() * span
@@ -158,13 +233,26 @@ def _burst_times(conv: Conversations, n: int) -> list[datetime]:
 
 def _angry(conv: Conversations) -> str:
     tag = " ".join(f"#{h}" for h in HASHTAGS[: conv.rng.choice((0, 1, 1, 2))])
-    text = conv.rng.choice(_ANGRY).format(who=conv.rng.choice(("@CaffeAurora", "Aurora", "")),
-                                          tag=tag, angry=conv.rng.choice(("😡", "🤬", "🤮")))
+    text = conv.rng.choice(_ANGRY).format(
+        who=conv.rng.choice(("@CaffeAurora", "Aurora", "")),
+        tag=tag,
+        angry=conv.rng.choice(("😡", "🤬", "🤮")),
+    )
     return texts.roughen(conv.rng, " ".join(text.split()))
 
 
-_TOXIC_WORDS = ("schifo", "vomitevole", "troglodita", "idioti", "cavernicoli", "c***o",
-                "pena", "disgust", "schifosi", "dinosauri")
+_TOXIC_WORDS = (
+    "schifo",
+    "vomitevole",
+    "troglodita",
+    "idioti",
+    "cavernicoli",
+    "c***o",
+    "pena",
+    "disgust",
+    "schifosi",
+    "dinosauri",
+)
 
 
 def _is_toxic(text: str) -> bool:
@@ -172,9 +260,18 @@ def _is_toxic(text: str) -> bool:
     return any(w in low for w in _TOXIC_WORDS)
 
 
-def _truth(conv: Conversations, ad_x: Post, ad_fb: Post, igniter: Post, statement_x: Post,
-           statement_fb: Post, flame: list[Post], authors: list[Person], new_authors: list[str],
-           answers: list[Post]) -> dict[str, Any]:
+def _truth(
+    conv: Conversations,
+    ad_x: Post,
+    ad_fb: Post,
+    igniter: Post,
+    statement_x: Post,
+    statement_fb: Post,
+    flame: list[Post],
+    authors: list[Person],
+    new_authors: list[str],
+    answers: list[Post],
+) -> dict[str, Any]:
     hourly: dict[str, int] = {}
     for m in flame:
         key = m.created_at.strftime("%Y-%m-%dT%H:00Z")
@@ -185,8 +282,8 @@ def _truth(conv: Conversations, ad_x: Post, ad_fb: Post, igniter: Post, statemen
     peak = max(sorted(hourly), key=lambda k: hourly[k])
     return {
         "description": "A flame: a burst of angry, partly toxic messages on one day about one "
-                       "topic, many from authors never seen before, spreading through replies, "
-                       "quotes and retweets.",
+        "topic, many from authors never seen before, spreading through replies, "
+        "quotes and retweets.",
         "day": IGNITION.date().isoformat(),
         "start": IGNITION.isoformat(),
         "end": WINDOW_END.isoformat(),

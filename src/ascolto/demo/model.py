@@ -84,6 +84,14 @@ class Post:
             node = node.parent
         return node
 
+    def descendants(self) -> list[Post]:
+        """Every reply below this message, depth first."""
+        out = []
+        for child in self.children:
+            out.append(child)
+            out.extend(child.descendants())
+        return out
+
     @property
     def hashtags(self) -> list[str]:
         return _HASHTAG.findall(self.text)
@@ -91,8 +99,10 @@ class Post:
     def spans(self, kind: str) -> list[tuple[int, int, str]]:
         """``(start, end, value)`` of hashtags, mentions or urls in the text (code points)."""
         pattern = {"hashtag": _HASHTAG, "mention": _MENTION, "url": _URL}[kind]
-        return [(m.start(), m.end(), m.group(1) if m.groups() else m.group(0))
-                for m in pattern.finditer(self.text)]
+        return [
+            (m.start(), m.end(), m.group(1) if m.groups() else m.group(0))
+            for m in pattern.finditer(self.text)
+        ]
 
 
 @dataclass(slots=True)

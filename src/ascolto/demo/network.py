@@ -29,40 +29,72 @@ def plant_network(conv: Conversations) -> dict[str, Any]:
     for hub in pop.hubs:
         for _ in range(conv.volumes.hub_posts):
             when = clock.random_instant(rng)
-            post = make.post(hub, when, texts.hub_text(rng), intent="chatter", tag="influencer",
-                             likes=round(hub.followers * 0.004 * rng.lognormvariate(0, 0.5)))
+            post = make.post(
+                hub,
+                when,
+                texts.hub_text(rng),
+                intent="chatter",
+                tag="influencer",
+                likes=round(hub.followers * 0.004 * rng.lognormvariate(0, 0.5)),
+            )
             hub_posts.append(post)
             replies: list[Post] = []
-            for _ in range(conv._poisson(4.0)):
+            for _ in range(conv.poisson(4.0)):
                 member = _someone(conv, hub.community)
                 parent = rng.choice(replies) if replies and rng.random() < 0.2 else post
                 at = parent.created_at + clock.lognormal_delay(rng, 45, 1.1)
                 if at < END:
-                    replies.append(make.reply(parent, member, at, texts.community_text(rng),
-                                              intent="chatter", tag="influencer"))
+                    replies.append(
+                        make.reply(
+                            parent,
+                            member,
+                            at,
+                            texts.community_text(rng),
+                            intent="chatter",
+                            tag="influencer",
+                        )
+                    )
                     _note(active, member)
-            pool = [_someone(conv, hub.community) for _ in range(conv._poisson(5.0))]
+            pool = [_someone(conv, hub.community) for _ in range(conv.poisson(5.0))]
             for share in conv.retweets_of(post, len(pool), pool=pool, median_minutes=50):
                 share.tags.append("influencer")
                 _note(active, share.author)
             if rng.random() < 0.8:
                 at = when + clock.lognormal_delay(rng, 15, 0.6)
                 if at < END:
-                    make.reply(post, brand, at, texts.answer_text(rng, "praise",
-                                                                  hub.first_name),
-                               intent="answer", tag="influencer")
+                    make.reply(
+                        post,
+                        brand,
+                        at,
+                        texts.answer_text(rng, "praise", hub.first_name),
+                        intent="answer",
+                        tag="influencer",
+                    )
                     delays.append((at - when).total_seconds() / 60)
             if rng.random() < 0.4:
                 conv.retweets_of(post, 1, pool=[brand], median_minutes=30)
     return {
         "description": "Influencer hubs on X, each at the centre of an interest community; "
-                       "members reply to and retweet their hub, rarely other communities "
-                       f"(about {CROSS_COMMUNITY:.0%} of interactions).",
+        "members reply to and retweet their hub, rarely other communities "
+        f"(about {CROSS_COMMUNITY:.0%} of interactions).",
         "platform": "x",
-        "hubs": [{"id": h.id, "handle": h.handle, "name": h.name, "followers": h.followers,
-                  "community": h.community} for h in pop.hubs],
-        "communities": {c: {"hub_ids": [h.id for h in pop.hubs if h.community == c],
-                            "member_ids": sorted(active[c])} for c in COMMUNITIES},
+        "hubs": [
+            {
+                "id": h.id,
+                "handle": h.handle,
+                "name": h.name,
+                "followers": h.followers,
+                "community": h.community,
+            }
+            for h in pop.hubs
+        ],
+        "communities": {
+            c: {
+                "hub_ids": [h.id for h in pop.hubs if h.community == c],
+                "member_ids": sorted(active[c]),
+            }
+            for c in COMMUNITIES
+        },
         "hub_post_ids": [p.id for p in hub_posts],
         "brand_reply_median_minutes_to_hubs": _median(delays),
     }

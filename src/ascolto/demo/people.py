@@ -16,26 +16,139 @@ from ascolto.demo.ids import IdMaker
 from ascolto.demo.model import Person
 from ascolto.demo.texts import CITIES
 
-FIRST = ("Giulia", "Marco", "Francesca", "Luca", "Chiara", "Alessandro", "Sara", "Matteo",
-         "Martina", "Andrea", "Valentina", "Davide", "Elena", "Simone", "Federica", "Lorenzo",
-         "Alessia", "Francesco", "Silvia", "Stefano", "Giorgia", "Riccardo", "Roberta", "Paolo",
-         "Ilaria", "Antonio", "Anna", "Giuseppe", "Marta", "Fabio", "Laura", "Enrico", "Serena",
-         "Gabriele", "Beatrice", "Tommaso", "Claudia", "Daniele", "Noemi", "Salvatore",
-         "Rosa", "Vincenzo", "Irene", "Emanuele", "Camilla", "Pietro", "Aurora", "Nicola",
-         "Teresa", "Carlo", "Michela", "Gianluca", "Elisa", "Raffaele", "Cristina", "Mattia")
-LAST = ("Rossi", "Russo", "Ferrari", "Esposito", "Bianchi", "Romano", "Colombo", "Ricci",
-        "Marino", "Greco", "Bruno", "Gallo", "Conti", "De Luca", "Mancini", "Costa", "Giordano",
-        "Rizzo", "Lombardi", "Moretti", "Barbieri", "Fontana", "Santoro", "Mariani", "Rinaldi",
-        "Caruso", "Ferrara", "Galli", "Martini", "Leone", "Longo", "Gentile", "Martinelli",
-        "Vitale", "Lombardo", "Serra", "Coppola", "De Santis", "D'Angelo", "Marchetti", "Parisi",
-        "Villa", "Conte", "Ferraro", "Ferri", "Fabbri", "Bianco", "Marini", "Grasso", "Valentini")
+FIRST = (
+    "Giulia",
+    "Marco",
+    "Francesca",
+    "Luca",
+    "Chiara",
+    "Alessandro",
+    "Sara",
+    "Matteo",
+    "Martina",
+    "Andrea",
+    "Valentina",
+    "Davide",
+    "Elena",
+    "Simone",
+    "Federica",
+    "Lorenzo",
+    "Alessia",
+    "Francesco",
+    "Silvia",
+    "Stefano",
+    "Giorgia",
+    "Riccardo",
+    "Roberta",
+    "Paolo",
+    "Ilaria",
+    "Antonio",
+    "Anna",
+    "Giuseppe",
+    "Marta",
+    "Fabio",
+    "Laura",
+    "Enrico",
+    "Serena",
+    "Gabriele",
+    "Beatrice",
+    "Tommaso",
+    "Claudia",
+    "Daniele",
+    "Noemi",
+    "Salvatore",
+    "Rosa",
+    "Vincenzo",
+    "Irene",
+    "Emanuele",
+    "Camilla",
+    "Pietro",
+    "Aurora",
+    "Nicola",
+    "Teresa",
+    "Carlo",
+    "Michela",
+    "Gianluca",
+    "Elisa",
+    "Raffaele",
+    "Cristina",
+    "Mattia",
+)
+LAST = (
+    "Rossi",
+    "Russo",
+    "Ferrari",
+    "Esposito",
+    "Bianchi",
+    "Romano",
+    "Colombo",
+    "Ricci",
+    "Marino",
+    "Greco",
+    "Bruno",
+    "Gallo",
+    "Conti",
+    "De Luca",
+    "Mancini",
+    "Costa",
+    "Giordano",
+    "Rizzo",
+    "Lombardi",
+    "Moretti",
+    "Barbieri",
+    "Fontana",
+    "Santoro",
+    "Mariani",
+    "Rinaldi",
+    "Caruso",
+    "Ferrara",
+    "Galli",
+    "Martini",
+    "Leone",
+    "Longo",
+    "Gentile",
+    "Martinelli",
+    "Vitale",
+    "Lombardo",
+    "Serra",
+    "Coppola",
+    "De Santis",
+    "D'Angelo",
+    "Marchetti",
+    "Parisi",
+    "Villa",
+    "Conte",
+    "Ferraro",
+    "Ferri",
+    "Fabbri",
+    "Bianco",
+    "Marini",
+    "Grasso",
+    "Valentini",
+)
 EN_FIRST = ("Emma", "James", "Olivia", "Liam", "Sophie", "Jack", "Hannah", "Lukas", "Anna")
 EN_LAST = ("Smith", "Brown", "Miller", "Wilson", "Taylor", "Schmidt", "Murphy", "Evans")
-BIOS = ("", "", "", "☕ addicted", "mamma, prof, sempre di corsa", "ingegnere per caso",
-        "calcio, pizza e caffè", "travel | food | vibes", "Opinioni mie.", "runner 🏃‍♀️",
-        "food lover", "studentessa @ UniBo", "papà di due pesti", "barista a tempo perso",
-        "sviluppatore web", "amo i gatti e il caffè", "Napoli nel cuore 💙", "insegnante",
-        "libri e moka")
+BIOS = (
+    "",
+    "",
+    "",
+    "☕ addicted",
+    "mamma, prof, sempre di corsa",
+    "ingegnere per caso",
+    "calcio, pizza e caffè",
+    "travel | food | vibes",
+    "Opinioni mie.",
+    "runner 🏃‍♀️",
+    "food lover",
+    "studentessa @ UniBo",
+    "papà di due pesti",
+    "barista a tempo perso",
+    "sviluppatore web",
+    "amo i gatti e il caffè",
+    "Napoli nel cuore 💙",
+    "insegnante",
+    "libri e moka",
+)
 
 _MAIL = ("gmail.com", "libero.it", "hotmail.it", "yahoo.it", "outlook.com")
 X_IMAGE = "https://pbs.twimg.com/profile_images/{n}/{h}_normal.jpg"
@@ -45,8 +158,13 @@ X_DEFAULT_IMAGE = "https://abs.twimg.com/sticky/default_profile_images/default_p
 HUBS = (
     ("giuliaincucina", "Giulia in Cucina", 182_400, "milano_food", "Ricette facili e veloci 🍝"),
     ("milanodabere", "Milano da Bere", 45_900, "milano_food", "Bar, locali e caffè a Milano"),
-    ("ilbaristanapoletano", "Il Barista Napoletano", 96_300, "napoli_caffe",
-     "'O cafè è na cosa seria ☕ Napoli"),
+    (
+        "ilbaristanapoletano",
+        "Il Barista Napoletano",
+        96_300,
+        "napoli_caffe",
+        "'O cafè è na cosa seria ☕ Napoli",
+    ),
     ("tazzulella_", "Tazzulella", 22_800, "napoli_caffe", "Cultura del caffè napoletano"),
     ("fitconmarta", "Marta | Fit & Food", 311_000, "fitness", "Personal trainer 💪 #adv = sponsor"),
     ("runnerlatte", "Runner col Latte", 18_200, "fitness", "Corro per poter fare colazione"),
@@ -62,6 +180,7 @@ class Population:
     def __init__(self, rng: random.Random, ids: IdMaker, sizes: dict[str, int]) -> None:
         self.rng = rng
         self.ids = ids
+        self._handles: dict[str, set[str]] = {}
         self.brand = {p: _brand_person(p) for p in ACCOUNTS}
         self.users: dict[str, list[Person]] = {}
         self._cum: dict[str, list[float]] = {}
@@ -72,7 +191,7 @@ class Population:
                     if rng.random() < 0.6:
                         u.community = rng.choice(COMMUNITIES)
             self.users[platform] = users
-            weights = [rng.paretovariate(1.3) for _ in users]
+            weights = [min(rng.paretovariate(1.3), 25.0) for _ in users]
             self._cum[platform] = list(accumulate(weights))
         self.hubs = [self._hub(*h) for h in HUBS]
         self.members: dict[str, list[Person]] = {
@@ -86,8 +205,9 @@ class Population:
     def member(self, community: str) -> Person:
         return self.rng.choice(self.members[community])
 
-    def new_user(self, platform: str, created: datetime | None = None,
-                 english: bool | None = None) -> Person:
+    def new_user(
+        self, platform: str, created: datetime | None = None, english: bool | None = None
+    ) -> Person:
         """A fresh, plausible account on ``platform``."""
         rng = self.rng
         if english is None:
@@ -95,14 +215,20 @@ class Population:
         first = rng.choice(EN_FIRST if english else FIRST)
         last = rng.choice(EN_LAST if english else LAST)
         if created is None:
-            created = START - timedelta(days=rng.randrange(30, 15 * 365),
-                                        seconds=rng.randrange(86400))
+            created = START - timedelta(
+                days=rng.randrange(30, 15 * 365), seconds=rng.randrange(86400)
+            )
         handle = self.handle(first, last, platform)
         person = Person(
-            platform=platform, id=self._id(platform, created), handle=handle,
-            name=f"{first} {last}", created_at=created,
-            followers=_lognormal(rng, 180, 1.4), following=_lognormal(rng, 290, 0.9),
-            posts_count=_lognormal(rng, 1800, 1.3), description=rng.choice(BIOS),
+            platform=platform,
+            id=self._id(platform, created),
+            handle=handle,
+            name=f"{first} {last}",
+            created_at=created,
+            followers=_lognormal(rng, 180, 1.4),
+            following=_lognormal(rng, 290, 0.9),
+            posts_count=_lognormal(rng, 1800, 1.3),
+            description=rng.choice(BIOS),
             location=rng.choice(CITIES) if rng.random() < 0.6 else "",
             email=f"{handle.replace('.', '_')}@{rng.choice(_MAIL)}",
             lang="en" if english else "it",
@@ -112,6 +238,15 @@ class Population:
         return person
 
     def handle(self, first: str, last: str, platform: str) -> str:
+        """A handle in one of the shapes people pick, unique on ``platform``."""
+        used = self._handles.setdefault(platform, set())
+        h = self._shape(first, last, platform)
+        while h.lower() in used:
+            h = f"{h[:11]}{self.rng.randrange(10, 9999)}"
+        used.add(h.lower())
+        return h
+
+    def _shape(self, first: str, last: str, platform: str) -> str:
         rng = self.rng
         f, sur = first.lower(), last.lower().replace(" ", "").replace("'", "")
         shape = rng.randrange(6)
@@ -144,21 +279,40 @@ class Population:
     def _hub(self, handle: str, name: str, followers: int, community: str, bio: str) -> Person:
         created = datetime(2011 + len(handle) % 8, 1 + len(name) % 12, 7, 12, tzinfo=UTC)
         return Person(
-            platform="x", id=self.ids.x_user(created), handle=handle, name=name,
-            created_at=created, followers=followers, following=_lognormal(self.rng, 600, 0.5),
-            posts_count=_lognormal(self.rng, 9000, 0.5), description=bio,
-            verified=followers > 90_000, role="hub", community=community,
+            platform="x",
+            id=self.ids.x_user(created),
+            handle=handle,
+            name=name,
+            created_at=created,
+            followers=followers,
+            following=_lognormal(self.rng, 600, 0.5),
+            posts_count=_lognormal(self.rng, 9000, 0.5),
+            description=bio,
+            verified=followers > 90_000,
+            role="hub",
+            community=community,
             location=self.rng.choice(CITIES),
         )
 
 
 def _brand_person(platform: str) -> Person:
     a = ACCOUNTS[platform]
-    return Person(platform=platform, id=a.id, handle=a.handle, name=a.name,
-                  created_at=a.created_at, followers=a.followers, following=212,
-                  posts_count=3150, description="Torrefazione italiana dal 1962 ☕ Verona",
-                  location="Verona", verified=True, owned=True, role="brand",
-                  email="redazione@caffeaurora.it")
+    return Person(
+        platform=platform,
+        id=a.id,
+        handle=a.handle,
+        name=a.name,
+        created_at=a.created_at,
+        followers=a.followers,
+        following=212,
+        posts_count=3150,
+        description="Torrefazione italiana dal 1962 ☕ Verona",
+        location="Verona",
+        verified=True,
+        owned=True,
+        role="brand",
+        email="redazione@caffeaurora.it",
+    )
 
 
 def _lognormal(rng: random.Random, median: float, sigma: float) -> int:

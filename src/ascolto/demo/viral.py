@@ -21,23 +21,43 @@ GROWTH_PER_HOUR = 0.42
 MIDPOINT_HOURS = 11.0
 HORIZON_HOURS = 72.0
 CHECKPOINTS = (1, 3, 6, 12, 24, 48, 72)
-VIDEO_TEXT = ("Nonna Pina, la moka e il Natale 🎄 Il nostro regalo per voi: guardatelo fino "
-              "alla fine ❤️ #AuroraNatale https://caffeaurora.it/natale")
-_REPLIES = ("ho pianto 😭", "la nonna è tutti noi ❤️", "questo sì che è uno spot!",
-            "mia nonna faceva esattamente così", "chi sta tagliando le cipolle qui? 🥲",
-            "bellissimo, complimenti", "altro che lo spot di novembre 👏", "mandato a tutta la "
-            "famiglia", "il finale 😭😭", "Nonna Pina presidente", "che emozione",
-            "so beautiful ❤️", "brividi", "finalmente uno spot fatto bene", "💔❤️🎄")
-_QUOTES = ("Ecco come si fa uno spot. Imparate 👏", "Piango ogni volta che lo guardo 🥹",
-           "Il video più bello di questo Natale", "Guardatelo fino alla fine, fidatevi",
-           "Mia nonna uguale identica ❤️", "Questo sì. Bravi @CaffeAurora")
+VIDEO_TEXT = (
+    "Nonna Pina, la moka e il Natale 🎄 Il nostro regalo per voi: guardatelo fino "
+    "alla fine ❤️ #AuroraNatale https://caffeaurora.it/natale"
+)
+_REPLIES = (
+    "ho pianto 😭",
+    "la nonna è tutti noi ❤️",
+    "questo sì che è uno spot!",
+    "mia nonna faceva esattamente così",
+    "chi sta tagliando le cipolle qui? 🥲",
+    "bellissimo, complimenti",
+    "altro che lo spot di novembre 👏",
+    "mandato a tutta la famiglia",
+    "il finale 😭😭",
+    "Nonna Pina presidente",
+    "che emozione",
+    "so beautiful ❤️",
+    "brividi",
+    "finalmente uno spot fatto bene",
+    "💔❤️🎄",
+)
+_QUOTES = (
+    "Ecco come si fa uno spot. Imparate 👏",
+    "Piango ogni volta che lo guardo 🥹",
+    "Il video più bello di questo Natale",
+    "Guardatelo fino alla fine, fidatevi",
+    "Mia nonna uguale identica ❤️",
+    "Questo sì. Bravi @CaffeAurora",
+)
 
 
 def plant_viral(conv: Conversations) -> dict[str, Any]:
     """The video tweet and its cascade of retweets, quotes and replies; the truth entry."""
     rng, make, pop = conv.rng, conv.make, conv.pop
-    root = make.post(pop.brand["x"], POSTED, VIDEO_TEXT, intent="announcement", tag="viral",
-                     likes=0, views=0)
+    root = make.post(
+        pop.brand["x"], POSTED, VIDEO_TEXT, intent="announcement", tag="viral", likes=0, views=0
+    )
     nodes: list[tuple[Post, Person, float]] = [(root, root.author, 0.0)]
     replies: list[Post] = []
     records: list[dict[str, Any]] = []
@@ -56,37 +76,72 @@ def plant_viral(conv: Conversations) -> dict[str, Any]:
         when = (POSTED + timedelta(hours=hours)).replace(microsecond=0)
         roll = rng.random()
         if who.role == "hub" or roll < 0.12:
-            msg = make.quote(root, who, when, rng.choice(_QUOTES), intent="praise", tag="viral",
-                             likes=conv.poisson(8.0 if who.role != "hub" else 900.0))
+            msg = make.quote(
+                root,
+                who,
+                when,
+                texts.roughen(rng, rng.choice(_QUOTES)),
+                intent="praise",
+                tag="viral",
+                likes=conv.poisson(8.0 if who.role != "hub" else 900.0),
+            )
         elif roll < 0.38:
-            parent = via if via.kind == "reply" else (rng.choice(replies) if replies and
-                                                      rng.random() < 0.3 else root)
-            msg = make.reply(parent, who, when, texts.roughen(rng, rng.choice(_REPLIES)),
-                             intent="praise", tag="viral", likes=conv.poisson(2.0))
+            parent = (
+                via
+                if via.kind == "reply"
+                else (rng.choice(replies) if replies and rng.random() < 0.3 else root)
+            )
+            msg = make.reply(
+                parent,
+                who,
+                when,
+                texts.roughen(rng, rng.choice(_REPLIES)),
+                intent="praise",
+                tag="viral",
+                likes=conv.poisson(2.0),
+            )
             replies.append(msg)
         else:
             msg = make.share(root, who, when, tag="viral")
         nodes.append((msg, who, hours))
-        records.append({"id": msg.id, "kind": msg.kind, "created_at": when.isoformat(),
-                        "author_id": who.id, "via": via.id})
+        records.append(
+            {
+                "id": msg.id,
+                "kind": msg.kind,
+                "created_at": when.isoformat(),
+                "author_id": who.id,
+                "via": via.id,
+            }
+        )
     shares = len(root.shared_by)
     root.likes = shares * 5 + rng.randrange(200)
     root.views = 1_200_000 + rng.randrange(200_000)
     root.extra_shares = round(shares * 0.15)  # retweets by accounts outside the collection
     return {
         "description": "A post going viral: the cascade of retweets, quotes and replies of one "
-                       "post grows logistically, fast in its first half-day.",
+        "post grows logistically, fast in its first half-day.",
         "platform": "x",
         "root_id": root.id,
         "posted": POSTED.isoformat(),
-        "model": {"kind": "logistic", "size": SIZE, "growth_per_hour": GROWTH_PER_HOUR,
-                  "midpoint_hours": MIDPOINT_HOURS, "horizon_hours": HORIZON_HOURS},
+        "model": {
+            "kind": "logistic",
+            "size": SIZE,
+            "growth_per_hour": GROWTH_PER_HOUR,
+            "midpoint_hours": MIDPOINT_HOURS,
+            "horizon_hours": HORIZON_HOURS,
+        },
         "size": len(records),
-        "by_kind": {k: sum(1 for r in records if r["kind"] == k)
-                    for k in ("share", "quote", "reply")},
-        "cumulative": {f"{h}h": sum(1 for r in records
-                                    if datetime.fromisoformat(r["created_at"])
-                                    <= POSTED + timedelta(hours=h)) for h in CHECKPOINTS},
+        "by_kind": {
+            k: sum(1 for r in records if r["kind"] == k) for k in ("share", "quote", "reply")
+        },
+        "cumulative": {
+            f"{h}h": sum(
+                1
+                for r in records
+                if datetime.fromisoformat(r["created_at"]) <= POSTED + timedelta(hours=h)
+            )
+            for h in CHECKPOINTS
+        },
         "early_hub_ids": [n[1].id for n in nodes if n[1].role == "hub"],
         "nodes": records,
     }
@@ -94,6 +149,7 @@ def plant_viral(conv: Conversations) -> dict[str, Any]:
 
 def _arrivals(conv: Conversations) -> list[float]:
     """SIZE arrival times (hours after posting) drawn from the logistic curve."""
+
     def cdf(t: float) -> float:
         return 1 / (1 + math.exp(-GROWTH_PER_HOUR * (t - MIDPOINT_HOURS)))
 

@@ -32,6 +32,14 @@ _MODULES = (
     "mastodon_stream",
     "mastodon_archive",
     "bluesky",
+    "wxr",
+    "disqus",
+    "feed",
+    "csv_table",
+    "jsonl_table",
+    "brandwatch",
+    "talkwalker",
+    "sprout",
 )
 
 

@@ -130,6 +130,7 @@ class BlueskySource(Source):
 
 
 def _is_jsonl(path: Path) -> bool:
+    """One document per line (Jetstream, or AppView pages a collector appended line by line)."""
     lines = [line for line in read_head(path).split("\n") if line.strip()]
     return len(lines) > 1 and len(lines[0].strip()) > 1 and lines[1][:1] in ("{", "[")
 
@@ -162,8 +163,11 @@ def _appview(obj: Any, prefix: str) -> Iterator[RawRecord | Bad]:
     elif isinstance(obj, dict) and "uri" in obj:
         items = [(obj, prefix.strip() or "post", post)]
     else:
-        yield Bad(prefix.strip() or "file", "not a Jetstream event or AppView response",
-                  orjson.dumps(obj)[:500].decode(errors="replace"))
+        yield Bad(
+            prefix.strip() or "file",
+            "not a Jetstream event or AppView response",
+            orjson.dumps(obj)[:500].decode(errors="replace"),
+        )
         return
     for view, loc, context in items:
         if not isinstance(view, dict):
@@ -234,8 +238,14 @@ def _jetstream(e: Any, raw: Any) -> Message | None:
         if not subject:
             raise RecordError("repost without subject")
         return Message(
-            platform="bluesky", id=uri, created_at=_posted_at(record, seen), author=author,
-            kind="share", shared_id=subject, shared_author_id=did_of(subject), raw=raw,
+            platform="bluesky",
+            id=uri,
+            created_at=_posted_at(record, seen),
+            author=author,
+            kind="share",
+            shared_id=subject,
+            shared_author_id=did_of(subject),
+            raw=raw,
         )
     return _post(uri, author, record, seen, _EMPTY, raw)
 
@@ -370,8 +380,7 @@ def _facets(record: Mapping[str, Any], text: Any) -> tuple[list[str], list[str],
     external = (embed.get("external") or _EMPTY).get("uri")
     if external:
         links.append(str(external))
-    return (list(dict.fromkeys(mentions)), list(dict.fromkeys(links)),
-            list(dict.fromkeys(tags)))
+    return (list(dict.fromkeys(mentions)), list(dict.fromkeys(links)), list(dict.fromkeys(tags)))
 
 
 SOURCE = BlueskySource()

@@ -23,6 +23,7 @@ from collections.abc import Iterator
 from functools import lru_cache
 from itertools import chain
 from pathlib import Path
+from typing import Any, ClassVar
 
 from ascolto.errors import BadOption
 from ascolto.sources.base import Bad, Options, RawRecord
@@ -111,7 +112,7 @@ def _delimiter(options: Options, head: str) -> str:
     return chosen
 
 
-def _rows(reader: csv.Reader) -> Iterator[tuple[int, list[str]] | Bad]:
+def _rows(reader: Any) -> Iterator[tuple[int, list[str]] | Bad]:
     """Non-blank rows with the line each starts on; ``Bad`` where the csv module gives up."""
     prev = 0
     while True:
@@ -142,14 +143,14 @@ def _unique(header: list[str]) -> list[str]:
 class CsvSource(TableSource):
     name = "csv"
     description = "Any CSV of messages, with --map field=Column (and ascolto's own CSV export)"
-    examples = ("tests/fixtures/table/ascolto_export.csv",)
+    examples: ClassVar[tuple[str, ...]] = ("tests/fixtures/table/ascolto_export.csv",)
 
     def detect(self, path: Path, head: str) -> float:
         _, rows = head_rows(head)
         if not rows:
             return 0.0
         keys = keys_of(rows[0])
-        if EXPORT_COLUMNS <= keys:
+        if keys >= EXPORT_COLUMNS:
             return 0.9
         return 0.3 if self.is_header(keys, {}) else 0.0
 
@@ -157,8 +158,9 @@ class CsvSource(TableSource):
         encoding, head = _head(path, options)
         delimiter = _delimiter(options, head)
         base = self.base_context(options)
-        with io.TextIOWrapper(open_binary(path), encoding=encoding, errors="replace",
-                              newline="") as f:
+        with io.TextIOWrapper(
+            open_binary(path), encoding=encoding, errors="replace", newline=""
+        ) as f:
             rows = _rows(csv.reader(f, delimiter=delimiter))
             buffered: list[tuple[int, list[str]] | Bad] = []
             header_at = None
@@ -170,12 +172,13 @@ class CsvSource(TableSource):
                 if len(buffered) > HEADER_ROWS:
                     break
             if header_at is None:
-                # No row names the columns we need: take the first, and let check() say so.
-                header_at = next((i for i, x in enumerate(buffered) if isinstance(x, tuple)),
-                                 None)
-                if header_at is None:
+                # No row names the columns we need: take the first of the widest rows (a
+                # preamble is narrower than the table) and let check() say what is missing.
+                widths = [(len(x[1]), -i) for i, x in enumerate(buffered) if isinstance(x, tuple)]
+                if not widths:
                     yield from (x for x in buffered if isinstance(x, Bad))
                     return
+                header_at = -max(widths)[1]
             yield from (x for x in buffered[:header_at] if isinstance(x, Bad))
             first = buffered[header_at]
             assert isinstance(first, tuple)
@@ -184,14 +187,17 @@ class CsvSource(TableSource):
             ctx = {**base, "columns": columns}
             self.check(columns, ctx, str(path))
             width = len(header)
-            for item in chain(buffered[header_at + 1:], rows):
+            for item in chain(buffered[header_at + 1 :], rows):
                 if isinstance(item, Bad):
                     yield item
                     continue
                 line, cells = item
                 if len(cells) > width and any(c.strip() for c in cells[width:]):
-                    yield Bad(f"line {line}", f"{len(cells)} cells but the header has {width}",
-                              delimiter.join(cells)[:500])
+                    yield Bad(
+                        f"line {line}",
+                        f"{len(cells)} cells but the header has {width}",
+                        delimiter.join(cells)[:500],
+                    )
                     continue
                 yield RawRecord(dict(zip(header, cells, strict=False)), f"line {line}", ctx)
 

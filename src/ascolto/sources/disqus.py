@@ -73,14 +73,17 @@ class DisqusSource(Source):
             if tag == "thread":
                 tid = data.get("@dsq:id")
                 if tid:
-                    threads[tid] = {"link": text_of(data.get("link")),
-                                    "title": text_of(data.get("title"))}
+                    threads[tid] = {
+                        "link": text_of(data.get("link")),
+                        "title": text_of(data.get("title")),
+                    }
                 yield RawRecord(data, location, {"record": "thread"})
             else:
                 ref = data.get("thread")
                 tid = ref.get("@dsq:id") if isinstance(ref, dict) else None
-                yield RawRecord(data, location,
-                                {"record": "post", "thread": threads.get(tid or "", _EMPTY)})
+                yield RawRecord(
+                    data, location, {"record": "post", "thread": threads.get(tid or "", _EMPTY)}
+                )
 
     def normalise(self, raw: RawRecord) -> Message | None:
         data = raw.data
@@ -98,8 +101,13 @@ def _author(data: Mapping[str, Any]) -> Author | None:
     name = text_of(a.get("name"))
     username = text_of(a.get("username"))
     if username and not to_bool(text_of(a.get("isAnonymous"))):
-        return Author(platform="disqus", id=username, handle=username, name=name,
-                      url=f"https://disqus.com/by/{username}/")
+        return Author(
+            platform="disqus",
+            id=username,
+            handle=username,
+            name=name,
+            url=f"https://disqus.com/by/{username}/",
+        )
     aid = guest_id(text_of(a.get("email")), name)
     return Author(platform="disqus", id=aid, name=name) if aid else None
 

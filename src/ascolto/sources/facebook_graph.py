@@ -45,19 +45,44 @@ _EMPTY: Mapping[str, Any] = {}
 _GRAPH_TIME = re.compile(r'"created_time"\s*:\s*"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}"')
 _MESSAGE_KEYS = ('"message"', '"permalink_url"', '"status_type"', '"comment_count"')
 #: Edges whose items are posts; ``comments`` items are comments.
-_POST_EDGES = frozenset({"feed", "posts", "published_posts", "visitor_posts", "tagged",
-                         "scheduled_posts", "ads_posts"})
-_POST_KEYS = frozenset({"status_type", "reactions", "shares", "attachments", "full_picture",
-                        "updated_time", "story", "is_published", "privacy", "icon"})
-_COMMENT_KEYS = frozenset({"comment_count", "parent", "can_reply_privately", "is_hidden",
-                           "attachment", "like_count", "can_remove", "can_hide", "object"})
+_POST_EDGES = frozenset(
+    {"feed", "posts", "published_posts", "visitor_posts", "tagged", "scheduled_posts", "ads_posts"}
+)
+_POST_KEYS = frozenset(
+    {
+        "status_type",
+        "reactions",
+        "shares",
+        "attachments",
+        "full_picture",
+        "updated_time",
+        "story",
+        "is_published",
+        "privacy",
+        "icon",
+    }
+)
+_COMMENT_KEYS = frozenset(
+    {
+        "comment_count",
+        "parent",
+        "can_reply_privately",
+        "is_hidden",
+        "attachment",
+        "like_count",
+        "can_remove",
+        "can_hide",
+        "object",
+    }
+)
 
 
 def facebook_author(user: Mapping[str, Any]) -> Author:
     """A Graph API ``from`` object (user or page) as an ``Author``."""
     name = user.get("name")
-    return Author(platform="facebook", id=str(user["id"]), handle=user.get("username") or name,
-                  name=name)
+    return Author(
+        platform="facebook", id=str(user["id"]), handle=user.get("username") or name, name=name
+    )
 
 
 def graph_edge(page: Mapping[str, Any]) -> tuple[str | None, str | None]:
@@ -101,8 +126,9 @@ def _first(query: Mapping[str, list[str]], key: str) -> str | None:
     return values[0] if values else None
 
 
-def comment_place(c: Mapping[str, Any], context: Mapping[str, Any]) -> tuple[str, str | None,
-                                                                             str | None, bool]:
+def comment_place(
+    c: Mapping[str, Any], context: Mapping[str, Any]
+) -> tuple[str, str | None, str | None, bool]:
     """``(id, parent_id, root_id, is_reply)`` of a comment, from its fields, else its permalink,
     else where it was found (``context``: the node whose comments edge held it)."""
     page, post, comment_id, reply_id = permalink_ids(c.get("permalink_url"))
@@ -140,8 +166,9 @@ def _tags(text_tags: Any) -> list[str]:
     """Tagged pages and people (``message_tags``) as lower-case names, FB's visible handles."""
     if not isinstance(text_tags, list):
         return []
-    return list(dict.fromkeys(t["name"].lower() for t in text_tags
-                              if isinstance(t, dict) and t.get("name")))
+    return list(
+        dict.fromkeys(t["name"].lower() for t in text_tags if isinstance(t, dict) and t.get("name"))
+    )
 
 
 def _summary_count(edge: Any) -> int | None:
@@ -202,8 +229,12 @@ class FacebookGraphSource(Source):
             for key, node in doc.items():  # an ``?ids=a,b`` batch: {id: node}
                 yield from self._node(node, f"{base} [{key}]".strip(), {}, None)
         else:
-            yield Bad(where, "not a Facebook post or comment (no created_time: a page or user "
-                      "info object?); nothing to import", _excerpt(doc))
+            yield Bad(
+                where,
+                "not a Facebook post or comment (no created_time: a page or user "
+                "info object?); nothing to import",
+                _excerpt(doc),
+            )
 
     def _node(
         self, node: Any, where: str, context: Mapping[str, Any], kind: str | None
@@ -221,13 +252,20 @@ class FacebookGraphSource(Source):
         try:
             if kind == "post":
                 node_id = str(node["id"])
-                child_context = {"node": node_id, "post": node_id,
-                                 "parent_author": _post_author_id(node)}
+                child_context = {
+                    "node": node_id,
+                    "post": node_id,
+                    "parent_author": _post_author_id(node),
+                }
             else:
                 cid, _parent, root, _reply = comment_place(node, context)
                 author = node.get("from") or _EMPTY
-                child_context = {"node": cid, "post": root, "parent_is_comment": True,
-                                 "parent_author": author.get("id")}
+                child_context = {
+                    "node": cid,
+                    "post": root,
+                    "parent_is_comment": True,
+                    "parent_author": author.get("id"),
+                }
         except (KeyError, RecordError):
             return  # the parent itself is quarantined; its children cannot be placed
         for i, child in enumerate(children):

@@ -73,8 +73,12 @@ def _parse_text_time(s: str) -> datetime:
     raise RecordError(f"unreadable timestamp {s!r}")
 
 
-_MONTHS = {m: i for i, m in enumerate(
-    ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1)}
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
+    )
+}
 
 
 def _twitter_time(s: str) -> datetime | None:
@@ -87,8 +91,15 @@ def _twitter_time(s: str) -> datetime | None:
     if month is None or sign is None or not s[21:25].isdigit():
         return None
     try:
-        dt = datetime(int(s[26:]), month, int(s[8:10]), int(s[11:13]), int(s[14:16]),
-                      int(s[17:19]), tzinfo=UTC)
+        dt = datetime(
+            int(s[26:]),
+            month,
+            int(s[8:10]),
+            int(s[11:13]),
+            int(s[14:16]),
+            int(s[17:19]),
+            tzinfo=UTC,
+        )
     except ValueError:
         return None
     return dt - sign * timedelta(hours=int(s[21:23]), minutes=int(s[23:25]))

@@ -37,22 +37,44 @@ from ascolto.sources.files import json_documents
 
 _EMPTY: Mapping[str, Any] = {}
 _IG_TIME = re.compile(r'"timestamp"\s*:\s*"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}"')
-_IG_KEYS = ('"text"', '"caption"', '"media_type"', '"like_count"', '"username"',
-            '"comments_count"', '"permalink"')
+_IG_KEYS = (
+    '"text"',
+    '"caption"',
+    '"media_type"',
+    '"like_count"',
+    '"username"',
+    '"comments_count"',
+    '"permalink"',
+)
 _MEDIA_EDGES = frozenset({"media", "tags", "recent_media", "top_media", "stories", "children"})
-_MEDIA_KEYS = frozenset({"media_type", "media_url", "caption", "permalink", "comments_count",
-                         "children", "media_product_type", "shortcode", "thumbnail_url",
-                         "is_comment_enabled", "owner"})
+_MEDIA_KEYS = frozenset(
+    {
+        "media_type",
+        "media_url",
+        "caption",
+        "permalink",
+        "comments_count",
+        "children",
+        "media_product_type",
+        "shortcode",
+        "thumbnail_url",
+        "is_comment_enabled",
+        "owner",
+    }
+)
 
 
-def instagram_author(
-    username: Any, numeric_id: Any = None, owned: bool = False
-) -> Author | None:
+def instagram_author(username: Any, numeric_id: Any = None, owned: bool = False) -> Author | None:
     """The author by username (its stable key here), else by numeric id, else unknown."""
     owned_flag = True if owned else None
     if isinstance(username, str) and username:
-        return Author(platform="instagram", id=username.lower(), handle=username,
-                      url=f"https://www.instagram.com/{username}/", is_owned=owned_flag)
+        return Author(
+            platform="instagram",
+            id=username.lower(),
+            handle=username,
+            url=f"https://www.instagram.com/{username}/",
+            is_owned=owned_flag,
+        )
     if numeric_id:
         return Author(platform="instagram", id=str(numeric_id), is_owned=owned_flag)
     return None
@@ -62,8 +84,9 @@ def _comment_author(c: Mapping[str, Any]) -> Author | None:
     sender = c.get("from") or _EMPTY
     user = c.get("user")
     user_id = user.get("id") if isinstance(user, dict) else None
-    return instagram_author(c.get("username") or sender.get("username"),
-                            sender.get("id") or user_id, bool(user_id))
+    return instagram_author(
+        c.get("username") or sender.get("username"), sender.get("id") or user_id, bool(user_id)
+    )
 
 
 def _media_author(m: Mapping[str, Any], context: Mapping[str, Any]) -> Author | None:
@@ -116,8 +139,7 @@ class InstagramGraphSource(Source):
         data = doc.get("data")
         discovery = doc.get("business_discovery")
         if isinstance(doc.get("error"), dict):
-            yield Bad(where, f"API error response: {doc['error'].get('message')}",
-                      repr(doc)[:500])
+            yield Bad(where, f"API error response: {doc['error'].get('message')}", repr(doc)[:500])
         elif isinstance(data, list):
             node, edge = graph_edge(doc)
             context: dict[str, Any] = {}
@@ -134,22 +156,29 @@ class InstagramGraphSource(Source):
             media = (discovery.get("media") or _EMPTY).get("data") or ()
             context = {"username": discovery.get("username")}
             for i, item in enumerate(media):
-                yield from self._node(item, f"{where}.business_discovery.media.data[{i}]".strip(),
-                                      context, "media")
+                yield from self._node(
+                    item, f"{where}.business_discovery.media.data[{i}]".strip(), context, "media"
+                )
         elif isinstance(doc.get("mentioned_comment"), dict):
-            yield from self._node(doc["mentioned_comment"], f"{base} mentioned_comment".strip(),
-                                  {}, "comment")
+            yield from self._node(
+                doc["mentioned_comment"], f"{base} mentioned_comment".strip(), {}, "comment"
+            )
         elif isinstance(doc.get("mentioned_media"), dict):
-            yield from self._node(doc["mentioned_media"], f"{base} mentioned_media".strip(),
-                                  {}, "media")
+            yield from self._node(
+                doc["mentioned_media"], f"{base} mentioned_media".strip(), {}, "media"
+            )
         elif "timestamp" in doc:
             yield from self._node(doc, where, {}, None)
         elif doc and all(isinstance(v, dict) and v.get("id") == k for k, v in doc.items()):
             for key, node in doc.items():  # an ``?ids=a,b`` batch: {id: node}
                 yield from self._node(node, f"{base} [{key}]".strip(), {}, None)
         else:
-            yield Bad(where, "not an Instagram media or comment (no timestamp: a user info "
-                      "object?); nothing to import", repr(doc)[:500])
+            yield Bad(
+                where,
+                "not an Instagram media or comment (no timestamp: a user info "
+                "object?); nothing to import",
+                repr(doc)[:500],
+            )
 
     def _node(
         self, node: Any, where: str, context: Mapping[str, Any], kind: str | None
@@ -167,8 +196,11 @@ class InstagramGraphSource(Source):
             inline, name = node.get("replies"), "replies"
             author = _comment_author(node)
             media = (node.get("media") or _EMPTY).get("id") or context.get("media")
-            child = {"parent": node.get("id"), "media": media,
-                     "parent_author": author.id if author else None}
+            child = {
+                "parent": node.get("id"),
+                "media": media,
+                "parent_author": author.id if author else None,
+            }
         children = inline.get("data") if isinstance(inline, dict) else None
         if not children or node.get("id") is None:  # an id-less parent is quarantined
             return

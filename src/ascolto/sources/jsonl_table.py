@@ -39,7 +39,7 @@ class JsonlSource(TableSource):
         if not isinstance(obj, dict):
             return 0.0
         keys = {header_key(k) for k in obj}
-        if EXPORT_COLUMNS <= keys:
+        if keys >= EXPORT_COLUMNS:
             return 0.9
         return 0.3 if self.is_header(keys, {}) else 0.0
 

@@ -116,9 +116,7 @@ def file_index(statuses: Iterator[Any]) -> dict[str, Any]:
     return {"statuses": by_id, "accounts": accounts}
 
 
-def _remember(
-    accounts: dict[str, tuple[str, Mapping[str, Any]]], account: Any
-) -> str | None:
+def _remember(accounts: dict[str, tuple[str, Mapping[str, Any]]], account: Any) -> str | None:
     if not isinstance(account, dict) or account.get("id") is None:
         return None
     try:
@@ -129,9 +127,7 @@ def _remember(
     return canonical
 
 
-def status_message(
-    s: Mapping[str, Any], context: Mapping[str, Any], raw: Any
-) -> Message:
+def status_message(s: Mapping[str, Any], context: Mapping[str, Any], raw: Any) -> Message:
     """One REST/streaming Status as a ``Message``; ``context`` is a ``file_index`` (+ ``root``)."""
     if not isinstance(s, dict):
         raise RecordError("status is not a JSON object")
@@ -178,15 +174,21 @@ def status_message(
         root_id=root if root and root != uri else None,
         parent_author_id=parent_author,
         quoted_id=quoted["uri"] if quoted is not None else None,
-        quoted_author_id=(account_handle(quoted_account).lower()
-                          if isinstance(quoted_account, dict) else None),
+        quoted_author_id=(
+            account_handle(quoted_account).lower() if isinstance(quoted_account, dict) else None
+        ),
         likes=to_int(s.get("favourites_count")),
         shares=to_int(s.get("reblogs_count")),
         replies=to_int(s.get("replies_count")),
         quotes=to_int(s.get("quotes_count")),
         mentions=_mentions(s),
-        hashtags=list(dict.fromkeys(t["name"].lower() for t in s.get("tags") or ()
-                                    if isinstance(t, dict) and t.get("name"))),
+        hashtags=list(
+            dict.fromkeys(
+                t["name"].lower()
+                for t in s.get("tags") or ()
+                if isinstance(t, dict) and t.get("name")
+            )
+        ),
         links=links_in(text),
         raw=raw,
     )
@@ -290,9 +292,11 @@ class MastodonSource(Source):
                 records[0].text = line  # the whole line is the record: keep its text as raw
             yield from records
 
-    def normalise(self, raw: RawRecord) -> Message:
-        return status_message(raw.data, raw.context,
-                              raw.text if raw.text is not None else raw.data)
+    def normalise(self, raw: RawRecord) -> Message | None:
+        s = raw.data
+        if isinstance(s, dict) and "uri" not in s and "type" in s and "account" in s:
+            return None  # a notification (mention, favourite...): skipped, as in the stream
+        return status_message(raw.data, raw.context, raw.text if raw.text is not None else raw.data)
 
 
 def _is_jsonl(path: Path) -> bool:
@@ -318,8 +322,11 @@ def _records(obj: Any, prefix: str) -> Iterator[RawRecord | Bad]:
     elif isinstance(obj, dict):
         top, root = [(obj, prefix.strip() or "status")], None
     else:
-        yield Bad(prefix.strip() or "file", "not a Mastodon status, array or context",
-                  orjson.dumps(obj)[:500].decode(errors="replace"))
+        yield Bad(
+            prefix.strip() or "file",
+            "not a Mastodon status, array or context",
+            orjson.dumps(obj)[:500].decode(errors="replace"),
+        )
         return
     everything: list[tuple[Any, str, bool]] = []
     for status, location in top:

@@ -10,6 +10,7 @@ the actor id; a sibling ``*actor.json`` when renamed) for the account owner, so
 Other accounts (parents' and boosted authors) are known only by actor or status URI; their
 ``user@domain`` is derived from the ``/users/NAME`` path Mastodon, Pleroma and GoToSocial use.
 
+The export can be given as downloaded (a zip, or a tar.gz from older servers) or unpacked.
 Real exports repeat the ``orderedItems`` key (``"orderedItems":[],"orderedItems":[...]``): JSON
 parsers keep only one of the two, so the collection is scanned key by key and the items of every
 ``orderedItems`` array are read. The scan also streams: one item in memory at a time beside the
@@ -21,16 +22,20 @@ from __future__ import annotations
 
 import json
 import re
+import tarfile
+import zipfile
 from collections.abc import Generator, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import orjson
+
 from ascolto.errors import RecordError
 from ascolto.models import Author, Message
 from ascolto.sources.base import Bad, Options, RawRecord, Source
 from ascolto.sources.fields import html_to_text, links_in, to_int, to_utc
-from ascolto.sources.files import load_json, open_text
+from ascolto.sources.files import open_binary, open_text
 
 _EMPTY: Mapping[str, Any] = {}
 _WS = re.compile(r"[ \t\n\r]*")
@@ -77,27 +82,43 @@ class MastodonArchiveSource(Source):
     examples = ("formats/mastodon/archive_outbox.excerpt.json",)
 
     def detect(self, path: Path, head: str) -> float:
+        if head.startswith("PK\x03\x04") or head[257:262] == "ustar":
+            # The export as downloaded: a zip (Mastodon 4) or tar.gz (older) with outbox.json.
+            return 0.9 if "outbox.json" in head else 0.0
         if not head.lstrip().startswith("{") or "activitystreams" not in head:
             return 0.0
-        if '"OrderedCollection' in head and '"orderedItems"' in head and (
-            '"Create"' in head or '"Announce"' in head
+        if (
+            '"OrderedCollection' in head
+            and '"orderedItems"' in head
+            and ('"Create"' in head or '"Announce"' in head)
         ):
             return 0.95
         return 0.0
 
     def read(self, path: Path, options: Options) -> Iterator[RawRecord | Bad]:
+        with open_binary(path) as f:
+            magic = f.read(262)
+        if magic.startswith(b"PK\x03\x04"):
+            outbox, actor = _from_zip(path)
+        elif magic[257:262] == b"ustar":
+            outbox, actor = _from_tar(path)
+        else:
+            with open_text(path) as f:
+                outbox = f.read()
+            actor_path = _actor_file(path)
+            actor = actor_path.read_bytes() if actor_path is not None else None
+        if outbox is None:
+            yield Bad("file", "no outbox.json in this archive")
+            return
         context: dict[str, Any] = {}
-        actor_path = _actor_file(path)
-        if actor_path is not None:
+        if actor is not None:
             try:
-                actor = load_json(actor_path)
-                context["actor"] = actor
-                context["author"] = actor_author(actor)
-            except (ValueError, RecordError) as e:
-                yield Bad(str(actor_path.name), f"unreadable actor.json: {e}")
-        with open_text(path) as f:
-            text = f.read()
-        for item in _ordered_items(text):
+                actor_obj = orjson.loads(actor)
+                context["author"] = actor_author(actor_obj)
+                context["actor_id"] = actor_obj.get("id")
+            except (orjson.JSONDecodeError, RecordError, AttributeError) as e:
+                yield Bad("actor.json", f"unreadable actor.json: {e}")
+        for item in _ordered_items(outbox):
             if isinstance(item, Bad):
                 yield item
             else:
@@ -119,6 +140,32 @@ class MastodonArchiveSource(Source):
         if obj.get("type") not in _NOTE_TYPES:
             return None
         return _note(a, obj, raw.context)
+
+
+def _from_zip(path: Path) -> tuple[str | None, bytes | None]:
+    """``outbox.json`` text and ``actor.json`` bytes of a zip export (in any folder of it)."""
+    with open_binary(path) as f, zipfile.ZipFile(f) as z:
+        names = {n.rsplit("/", 1)[-1]: n for n in z.namelist()}
+        outbox = z.read(names["outbox.json"]) if "outbox.json" in names else None
+        actor = z.read(names["actor.json"]) if "actor.json" in names else None
+    return (outbox.decode("utf-8-sig", errors="replace") if outbox is not None else None), actor
+
+
+def _from_tar(path: Path) -> tuple[str | None, bytes | None]:
+    """The same from a (gzipped) tar export, read as a stream: ``actor.json`` comes last."""
+    found: dict[str, bytes] = {}
+    with open_binary(path) as f, tarfile.open(fileobj=f, mode="r|") as tar:
+        for member in tar:
+            name = member.name.rsplit("/", 1)[-1]
+            if name in ("outbox.json", "actor.json") and member.isfile():
+                data = tar.extractfile(member)
+                if data is not None:
+                    found[name] = data.read()
+    outbox = found.get("outbox.json")
+    return (
+        outbox.decode("utf-8-sig", errors="replace") if outbox is not None else None,
+        found.get("actor.json"),
+    )
 
 
 def _actor_file(outbox: Path) -> Path | None:
@@ -143,9 +190,8 @@ def _announce(a: Mapping[str, Any], context: Mapping[str, Any]) -> Message:
         author=_author(a.get("actor"), context),
         kind="share",
         shared_id=shared,
-        shared_author_id=_handle_id(
-            obj.get("attributedTo") if isinstance(obj, dict) else None
-        ) or _handle_id(shared),
+        shared_author_id=_handle_id(obj.get("attributedTo") if isinstance(obj, dict) else None)
+        or _handle_id(shared),
         raw=a,
     )
 
@@ -160,8 +206,14 @@ def _note(a: Mapping[str, Any], obj: Mapping[str, Any], context: Mapping[str, An
     parent = obj.get("inReplyTo")
     if isinstance(parent, dict):
         parent = parent.get("id")
-    quoted = next((obj[k] for k in ("quote", "quoteUri", "_misskey_quote", "quoteUrl")
-                   if isinstance(obj.get(k), str)), None)
+    quoted = next(
+        (
+            obj[k]
+            for k in ("quote", "quoteUri", "_misskey_quote", "quoteUrl")
+            if isinstance(obj.get(k), str)
+        ),
+        None,
+    )
     tags = [t for t in obj.get("tag") or () if isinstance(t, dict)]
     text = html_to_text(obj.get("content"))
     content_map = obj.get("contentMap")
@@ -182,10 +234,16 @@ def _note(a: Mapping[str, Any], obj: Mapping[str, Any], context: Mapping[str, An
         quoted_author_id=_handle_id(quoted) if quoted else None,
         likes=to_int(likes.get("totalItems")) if isinstance(likes, dict) else None,
         shares=to_int(shares.get("totalItems")) if isinstance(shares, dict) else None,
-        mentions=list(dict.fromkeys(m for t in tags if t.get("type") == "Mention"
-                                    for m in [_mention(t)] if m)),
-        hashtags=list(dict.fromkeys(t["name"].removeprefix("#").lower() for t in tags
-                                    if t.get("type") == "Hashtag" and t.get("name"))),
+        mentions=list(
+            dict.fromkeys(m for t in tags if t.get("type") == "Mention" for m in [_mention(t)] if m)
+        ),
+        hashtags=list(
+            dict.fromkeys(
+                t["name"].removeprefix("#").lower()
+                for t in tags
+                if t.get("type") == "Hashtag" and t.get("name")
+            )
+        ),
         links=links_in(text),
         raw=a,
     )
@@ -195,12 +253,12 @@ def _author(actor: Any, context: Mapping[str, Any]) -> Author | None:
     if isinstance(actor, dict):
         actor = actor.get("id")
     owner: Author | None = context.get("author")
-    own = context.get("actor") or _EMPTY
-    if owner is not None and actor == own.get("id"):
+    if owner is not None and actor == context.get("actor_id"):
         return owner
     handle = handle_from_uri(actor)
-    return Author(platform="mastodon", id=handle.lower(), handle=handle,
-                  url=actor) if handle else None
+    return (
+        Author(platform="mastodon", id=handle.lower(), handle=handle, url=actor) if handle else None
+    )
 
 
 def _handle_id(uri: Any) -> str | None:
@@ -230,7 +288,7 @@ def _ordered_items(text: str) -> Iterator[tuple[str, Any] | Bad]:
     duplicated key keeps all its values, and only one item is decoded at a time.
     """
     pos = _skip(text, 0)
-    if text[pos:pos + 1] != "{":
+    if text[pos : pos + 1] != "{":
         yield Bad("file", "not a JSON object (an ActivityPub collection)", text[:200])
         return
     pos += 1
@@ -238,27 +296,30 @@ def _ordered_items(text: str) -> Iterator[tuple[str, Any] | Bad]:
     try:
         while True:
             pos = _skip(text, pos)
-            if text[pos:pos + 1] == "}":
+            if text[pos : pos + 1] == "}":
                 return
             key, pos = _DECODER.raw_decode(text, pos)
             pos = _skip(text, pos)
-            if text[pos:pos + 1] != ":":
+            if text[pos : pos + 1] != ":":
                 raise json.JSONDecodeError("expected ':'", text, pos)
             pos = _skip(text, pos + 1)
-            if key == "orderedItems" and text[pos:pos + 1] == "[":
+            if key == "orderedItems" and text[pos : pos + 1] == "[":
                 seen += 1
                 name = "orderedItems" if seen == 1 else f"orderedItems#{seen}"
                 pos = yield from _array_items(text, pos + 1, name)
             else:
                 _, pos = _DECODER.raw_decode(text, pos)
             pos = _skip(text, pos)
-            if text[pos:pos + 1] == ",":
+            if text[pos : pos + 1] == ",":
                 pos += 1
-            elif text[pos:pos + 1] != "}":
+            elif text[pos : pos + 1] != "}":
                 raise json.JSONDecodeError("expected ',' or '}'", text, pos)
     except json.JSONDecodeError as e:
-        yield Bad(f"char {e.pos}", f"invalid JSON ({e.msg}); the rest of the file is not read",
-                  text[e.pos:e.pos + 200])
+        yield Bad(
+            f"char {e.pos}",
+            f"invalid JSON ({e.msg}); the rest of the file is not read",
+            text[e.pos : e.pos + 200],
+        )
 
 
 def _array_items(text: str, pos: int, name: str) -> Generator[tuple[str, Any], None, int]:
@@ -266,15 +327,15 @@ def _array_items(text: str, pos: int, name: str) -> Generator[tuple[str, Any], N
     i = 0
     while True:
         pos = _skip(text, pos)
-        if text[pos:pos + 1] == "]":
+        if text[pos : pos + 1] == "]":
             return pos + 1
         item, pos = _DECODER.raw_decode(text, pos)
         yield f"{name}[{i}]", item
         i += 1
         pos = _skip(text, pos)
-        if text[pos:pos + 1] == ",":
+        if text[pos : pos + 1] == ",":
             pos += 1
-        elif text[pos:pos + 1] != "]":
+        elif text[pos : pos + 1] != "]":
             raise json.JSONDecodeError("expected ',' or ']'", text, pos)
 
 

@@ -99,8 +99,7 @@ class MastodonStreamSource(Source):
     def normalise(self, raw: RawRecord) -> Message | None:
         if raw.context.get("event") not in STATUS_EVENTS:
             return None
-        return status_message(raw.data, raw.context,
-                              raw.text if raw.text is not None else raw.data)
+        return status_message(raw.data, raw.context, raw.text if raw.text is not None else raw.data)
 
 
 def _event(
@@ -122,8 +121,7 @@ def _event(
             yield Bad(location, f"{event} event whose payload is not JSON: {e}", str(payload)[:500])
             return
     if not isinstance(status, dict):
-        yield Bad(location, f"{event} event whose payload is not a Status",
-                  str(payload)[:500])
+        yield Bad(location, f"{event} event whose payload is not a Status", str(payload)[:500])
         return
     records = list(nested_statuses(status, location))
     index = {**file_index(s for s, _ in records), "event": event}

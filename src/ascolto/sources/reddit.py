@@ -72,9 +72,7 @@ def _bare(fullname: str) -> str:
     return fullname.partition("_")[2] or fullname
 
 
-def reddit_message(
-    data: Mapping[str, Any], raw: Any, parent_author: str | None = None
-) -> Message:
+def reddit_message(data: Mapping[str, Any], raw: Any, parent_author: str | None = None) -> Message:
     """A comment (t1) or submission (t3) ``data`` object: the API and the dumps share fields.
 
     Comments are told from submissions by ``parent_id``/``link_id``, which only comments have.
@@ -94,9 +92,7 @@ def reddit_message(
     raise RecordError("neither a comment (parent_id, link_id) nor a submission (title)")
 
 
-def _comment(
-    data: Mapping[str, Any], bare: str, raw: Any, parent_author: str | None
-) -> Message:
+def _comment(data: Mapping[str, Any], bare: str, raw: Any, parent_author: str | None) -> Message:
     parent = str(data["parent_id"])
     link = str(data["link_id"])
     body = _text(data.get("body"))
@@ -195,8 +191,11 @@ class RedditSource(Source):
             where = f"[{i}]" if isinstance(doc, list) else "$"
             children = _children(listing)
             if children is None:
-                yield Bad(where, "not a reddit Listing", orjson.dumps(listing)[:500].decode(
-                    "utf-8", errors="replace"))
+                yield Bad(
+                    where,
+                    "not a reddit Listing",
+                    orjson.dumps(listing)[:500].decode("utf-8", errors="replace"),
+                )
                 continue
             yield from _walk(children, where, authors)
 
@@ -216,17 +215,15 @@ def _children(listing: Any) -> list[Any] | None:
     return children if isinstance(children, list) else None
 
 
-def _walk(
-    children: list[Any], where: str, authors: dict[str, str]
-) -> Iterator[RawRecord | Bad]:
+def _walk(children: list[Any], where: str, authors: dict[str, str]) -> Iterator[RawRecord | Bad]:
     """Depth-first over a comment tree without recursion (threads nest deeper than 10)."""
-    stack = [(thing, f"{where}.data.children[{j}]") for j, thing in reversed(
-        list(enumerate(children)))]
+    stack = [
+        (thing, f"{where}.data.children[{j}]") for j, thing in reversed(list(enumerate(children)))
+    ]
     while stack:
         thing, location = stack.pop()
         if not isinstance(thing, dict) or not isinstance(thing.get("data"), dict):
-            yield Bad(location, "reddit thing without kind and data",
-                      str(thing)[:500])
+            yield Bad(location, "reddit thing without kind and data", str(thing)[:500])
             continue
         kind, data = thing.get("kind"), thing["data"]
         if kind not in _MESSAGE_KINDS:
@@ -241,8 +238,10 @@ def _walk(
         yield RawRecord(record, location, context)
         nested = _children(replies)
         if nested:
-            stack.extend((child, f"{location}.data.replies.data.children[{j}]")
-                         for j, child in reversed(list(enumerate(nested))))
+            stack.extend(
+                (child, f"{location}.data.replies.data.children[{j}]")
+                for j, child in reversed(list(enumerate(nested)))
+            )
 
 
 SOURCE = RedditSource()

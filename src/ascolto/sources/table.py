@@ -45,34 +45,110 @@ from ascolto.models import PLATFORMS, Author, Message, canonical_platform
 from ascolto.sources.base import Options, RawRecord, Setting, Source
 from ascolto.sources.fields import hashtags_in, links_in, mentions_in, to_bool, to_int, to_utc
 
-STR_FIELDS = ("id", "platform", "kind", "text", "lang", "url", "title", "parent_id", "root_id",
-              "parent_author_id", "quoted_id", "quoted_author_id", "shared_id",
-              "shared_author_id", "author_id", "author_handle", "author_name")
-INT_FIELDS = ("likes", "shares", "replies", "quotes", "views", "score", "author_followers",
-              "author_following")
+STR_FIELDS = (
+    "id",
+    "platform",
+    "kind",
+    "text",
+    "lang",
+    "url",
+    "title",
+    "parent_id",
+    "root_id",
+    "parent_author_id",
+    "quoted_id",
+    "quoted_author_id",
+    "shared_id",
+    "shared_author_id",
+    "author_id",
+    "author_handle",
+    "author_name",
+)
+INT_FIELDS = (
+    "likes",
+    "shares",
+    "replies",
+    "quotes",
+    "views",
+    "score",
+    "author_followers",
+    "author_following",
+)
 BOOL_FIELDS = ("author_verified", "author_is_owned")
 LIST_FIELDS = ("mentions", "hashtags", "links")
 #: Every field ``--map`` accepts.
 FIELDS = ("created_at", *STR_FIELDS, *INT_FIELDS, *BOOL_FIELDS, *LIST_FIELDS)
 
 #: The columns ``ascolto export`` writes: such a file is claimed with confidence.
-EXPORT_COLUMNS = frozenset({"platform", "id", "created at", "kind", "author id", "text",
-                            "parent id", "root id"})
+EXPORT_COLUMNS = frozenset(
+    {"platform", "id", "created at", "kind", "author id", "text", "parent id", "root id"}
+)
 
 #: Page types that are not a social platform of their own: news, blogs, forums, reviews.
-_WEB = frozenset({"web", "news", "online news", "blog", "blogs", "forum", "forums", "online",
-                  "message board", "messageboard", "message boards", "review", "reviews",
-                  "print", "broadcast", "podcast", "podcasts", "website", "site", "comments",
-                  "tv", "radio", "newsletter", "qa"})
-_HOSTS = {"twitter.com": "x", "x.com": "x", "facebook.com": "facebook", "fb.com": "facebook",
-          "instagram.com": "instagram", "youtube.com": "youtube", "youtu.be": "youtube",
-          "reddit.com": "reddit", "bsky.app": "bluesky", "t.me": "telegram"}
-_KINDS = {"post": "post", "original": "post", "tweet": "post", "status": "post",
-          "article": "post", "video": "post", "mention": "post", "comment": "comment",
-          "reply": "reply", "replies": "reply", "answer": "reply", "risposta": "reply",
-          "commento": "comment", "share": "share", "retweet": "share", "repost": "share",
-          "reblog": "share", "boost": "share", "rt": "share", "quote": "quote",
-          "quote tweet": "quote", "quoted": "quote"}
+_WEB = frozenset(
+    {
+        "web",
+        "news",
+        "online news",
+        "blog",
+        "blogs",
+        "forum",
+        "forums",
+        "online",
+        "message board",
+        "messageboard",
+        "message boards",
+        "review",
+        "reviews",
+        "print",
+        "broadcast",
+        "podcast",
+        "podcasts",
+        "website",
+        "site",
+        "comments",
+        "tv",
+        "radio",
+        "newsletter",
+        "qa",
+    }
+)
+_HOSTS = {
+    "twitter.com": "x",
+    "x.com": "x",
+    "facebook.com": "facebook",
+    "fb.com": "facebook",
+    "instagram.com": "instagram",
+    "youtube.com": "youtube",
+    "youtu.be": "youtube",
+    "reddit.com": "reddit",
+    "bsky.app": "bluesky",
+    "t.me": "telegram",
+}
+_KINDS = {
+    "post": "post",
+    "original": "post",
+    "tweet": "post",
+    "status": "post",
+    "article": "post",
+    "video": "post",
+    "mention": "post",
+    "comment": "comment",
+    "reply": "reply",
+    "replies": "reply",
+    "answer": "reply",
+    "risposta": "reply",
+    "commento": "comment",
+    "share": "share",
+    "retweet": "share",
+    "repost": "share",
+    "reblog": "share",
+    "boost": "share",
+    "rt": "share",
+    "quote": "quote",
+    "quote tweet": "quote",
+    "quoted": "quote",
+}
 #: Platforms where every answer is a ``reply`` (no post/comment distinction).
 FLAT = frozenset({"x", "mastodon", "bluesky", "telegram"})
 
@@ -82,7 +158,7 @@ _THOUSANDS = re.compile(r"^-?[1-9]\d{0,2}(?:([.,' ])\d{3})(?:\1\d{3})*$")
 _THOUSANDS_SEP = re.compile(r"[.,' ]")
 _SLASH_DATE = re.compile(
     r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4}|\d{2})"
-    r"(?:[ T,]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?\s*([AaPp])\.?\s*[Mm]?\.?)?$"
+    r"(?:[ T,]+(\d{1,2})[:.](\d{2})(?:[:.](\d{2}))?(?:\s*([AaPp])\.?\s*[Mm]\.?)?)?$"
 )
 _STATUS = re.compile(r"/status(?:es)?/(\d+)")
 _REDDIT = re.compile(r"/comments/([a-z0-9]+)(?:/[^/?#]*/([a-z0-9]+))?", re.IGNORECASE)
@@ -100,49 +176,116 @@ def aliases(table: Mapping[str, Iterable[str]]) -> dict[str, tuple[str, ...]]:
     return {f: tuple(header_key(c) for c in cols) for f, cols in table.items()}
 
 
-GENERIC_ALIASES = aliases({
-    "id": ("id", "post id", "message id", "tweet id", "status id", "comment id", "mention id",
-           "guid"),
-    "created_at": ("created_at", "date", "timestamp", "published", "published at",
-                   "date published", "created time", "created", "time", "datetime",
-                   "posted at", "data", "data pubblicazione"),
-    "text": ("text", "message", "body", "content", "full text", "post", "tweet", "comment",
-             "testo", "messaggio", "contenuto"),
-    "platform": ("platform", "network", "social network", "piattaforma"),
-    "kind": ("kind",),
-    "lang": ("lang", "language", "lingua"),
-    "url": ("url", "link", "permalink", "post url", "post link", "tweet url"),
-    "title": ("title", "headline", "titolo"),
-    "parent_id": ("parent id", "in reply to", "in reply to id", "in reply to status id",
-                  "reply to"),
-    "root_id": ("root id", "thread id", "conversation id"),
-    "parent_author_id": ("parent author id", "in reply to user id"),
-    "quoted_id": ("quoted id",),
-    "quoted_author_id": ("quoted author id",),
-    "shared_id": ("shared id", "retweet of", "retweeted id"),
-    "shared_author_id": ("shared author id",),
-    "likes": ("likes", "like count", "favorites", "favourites", "favorite count", "reactions",
-              "mi piace"),
-    "shares": ("shares", "retweets", "retweet count", "reposts", "share count",
-               "condivisioni"),
-    "replies": ("replies", "reply count", "comments", "comment count", "num comments",
-                "commenti", "risposte"),
-    "quotes": ("quotes", "quote count"),
-    "views": ("views", "view count", "impressions", "video views", "visualizzazioni"),
-    "score": ("score", "points"),
-    "mentions": ("mentions", "menzioni"),
-    "hashtags": ("hashtags",),
-    "links": ("links", "urls", "expanded urls"),
-    "author_id": ("author id", "user id", "from id", "account id"),
-    "author_handle": ("author handle", "author", "username", "user", "screen name", "handle",
-                      "user name", "account", "autore", "utente"),
-    "author_name": ("author name", "name", "full name", "display name", "user display name",
-                    "nome"),
-    "author_followers": ("author followers", "followers", "followers count", "follower"),
-    "author_following": ("author following", "following", "friends count", "following count"),
-    "author_verified": ("author verified", "verified", "user verified"),
-    "author_is_owned": ("author is owned", "is owned", "owned"),
-})
+GENERIC_ALIASES = aliases(
+    {
+        "id": (
+            "id",
+            "post id",
+            "message id",
+            "tweet id",
+            "status id",
+            "comment id",
+            "mention id",
+            "guid",
+        ),
+        "created_at": (
+            "created_at",
+            "date",
+            "timestamp",
+            "published",
+            "published at",
+            "date published",
+            "created time",
+            "created",
+            "time",
+            "datetime",
+            "posted at",
+            "data",
+            "data pubblicazione",
+        ),
+        "text": (
+            "text",
+            "message",
+            "body",
+            "content",
+            "full text",
+            "post",
+            "tweet",
+            "comment",
+            "testo",
+            "messaggio",
+            "contenuto",
+        ),
+        "platform": ("platform", "network", "social network", "piattaforma"),
+        "kind": ("kind",),
+        "lang": ("lang", "language", "lingua"),
+        "url": ("url", "link", "permalink", "post url", "post link", "tweet url"),
+        "title": ("title", "headline", "titolo"),
+        "parent_id": (
+            "parent id",
+            "in reply to",
+            "in reply to id",
+            "in reply to status id",
+            "reply to",
+        ),
+        "root_id": ("root id", "thread id", "conversation id"),
+        "parent_author_id": ("parent author id", "in reply to user id"),
+        "quoted_id": ("quoted id",),
+        "quoted_author_id": ("quoted author id",),
+        "shared_id": ("shared id", "retweet of", "retweeted id"),
+        "shared_author_id": ("shared author id",),
+        "likes": (
+            "likes",
+            "like count",
+            "favorites",
+            "favourites",
+            "favorite count",
+            "reactions",
+            "mi piace",
+        ),
+        "shares": ("shares", "retweets", "retweet count", "reposts", "share count", "condivisioni"),
+        "replies": (
+            "replies",
+            "reply count",
+            "comments",
+            "comment count",
+            "num comments",
+            "commenti",
+            "risposte",
+        ),
+        "quotes": ("quotes", "quote count"),
+        "views": ("views", "view count", "impressions", "video views", "visualizzazioni"),
+        "score": ("score", "points"),
+        "mentions": ("mentions", "menzioni"),
+        "hashtags": ("hashtags",),
+        "links": ("links", "urls", "expanded urls"),
+        "author_id": ("author id", "user id", "from id", "account id"),
+        "author_handle": (
+            "author handle",
+            "author",
+            "username",
+            "user",
+            "screen name",
+            "handle",
+            "user name",
+            "account",
+            "autore",
+            "utente",
+        ),
+        "author_name": (
+            "author name",
+            "name",
+            "full name",
+            "display name",
+            "user display name",
+            "nome",
+        ),
+        "author_followers": ("author followers", "followers", "followers count", "follower"),
+        "author_following": ("author following", "following", "friends count", "following count"),
+        "author_verified": ("author verified", "verified", "user verified"),
+        "author_is_owned": ("author is owned", "is owned", "owned"),
+    }
+)
 
 SETTINGS = (
     Setting("platform", "platform of rows without a platform column (x, facebook, web, ...)"),
@@ -162,8 +305,10 @@ def platform_value(value: str) -> str:
         name = canonical_platform(candidate)
         if name in PLATFORMS:
             return name
-    raise RecordError(f"platform: unknown {value!r} (one of {', '.join(PLATFORMS)}; news, "
-                      "blog, forum and review pages are web)")
+    raise RecordError(
+        f"platform: unknown {value!r} (one of {', '.join(PLATFORMS)}; news, "
+        "blog, forum and review pages are web)"
+    )
 
 
 def platform_of_host(url_or_domain: str) -> str:
@@ -190,12 +335,12 @@ def ref_id(value: str | None, platform: str) -> str | None:
         m = _FB_POST.search(value)
         if m:
             query = parse_qs(urlsplit(value).query)
-            comment = (query.get("reply_comment_id") or query.get("comment_id") or [None])[0]
+            comment = (query.get("reply_comment_id") or query.get("comment_id") or [""])[0]
             return f"{m.group(2)}_{comment}" if comment else f"{m.group(1)}_{m.group(2)}"
     elif platform == "youtube":
         parts = urlsplit(value)
         query = parse_qs(parts.query)
-        found = (query.get("lc") or query.get("v") or [None])[0]
+        found = (query.get("lc") or query.get("v") or [""])[0]
         if found:
             return found
         if parts.hostname == "youtu.be" and parts.path.strip("/"):
@@ -203,8 +348,9 @@ def ref_id(value: str | None, platform: str) -> str | None:
     return value
 
 
-def derived_id(url: str | None, platform: str, author: Author | None, created: datetime,
-               text: str | None) -> str:
+def derived_id(
+    url: str | None, platform: str, author: Author | None, created: datetime, text: str | None
+) -> str:
     """The id of a row without one: from its url, else a stable hash of what it says."""
     from_url = ref_id(url, platform)
     if from_url:
@@ -242,13 +388,13 @@ def parse_time(value: Any, fmt: str | None = None, zone: tzinfo | None = None) -
             raise RecordError(f"{s!r} does not match date_format {fmt!r}") from None
     elif m := _SLASH_DATE.match(s):
         dt = _slash_date(s, m)
+    elif s.isdigit():
+        return to_utc(s)  # epoch seconds, milliseconds or microseconds
     else:
         try:
             dt = datetime.fromisoformat(s)
         except ValueError:
-            return to_utc(s)  # epochs, RFC 2822 and Twitter's form always carry a zone
-        if s.isdigit():
-            return to_utc(s)
+            return to_utc(s)  # RFC 2822 and Twitter's form always carry a zone
     if dt.tzinfo is None:
         dt = dt.replace(tzinfo=zone or UTC)
     return dt.astimezone(UTC)
@@ -265,8 +411,8 @@ def _slash_date(s: str, m: re.Match[str]) -> datetime:
         return datetime(y, month, day, h, int(minute or 0), int(second or 0))
     except ValueError:
         raise RecordError(
-            f"unreadable date {s!r} (read as day/month/year); pass --option "
-            "date_format=... e.g. %m/%d/%Y %H:%M"
+            f"unreadable date {s!r} (read as {'month/day' if ampm else 'day/month'}/year); "
+            "pass --option date_format=FORMAT, e.g. %m/%d/%Y %H:%M"
         ) from None
 
 
@@ -320,11 +466,14 @@ class Row:
 
     def get_str(self, name: str) -> str | None:
         v = self.value(name)
-        if v is None or isinstance(v, str):
-            return v
+        if v is None:
+            return None
+        if isinstance(v, str):
+            return v.replace("\r\n", "\n") if "\r" in v else v
         if isinstance(v, dict | list):
-            raise RecordError(f"{name}: an object, not a value; map a key inside it with "
-                              f"--map {name}=KEY.SUBKEY")
+            raise RecordError(
+                f"{name}: an object, not a value; map a key inside it with --map {name}=KEY.SUBKEY"
+            )
         if isinstance(v, float) and v.is_integer():
             return str(int(v))
         return str(v)
@@ -375,8 +524,9 @@ class TableSource(Source):
     #: Fields any of which tells a row's platform (else ``--option platform=`` is needed).
     platform_fields: ClassVar[frozenset[str]] = frozenset({"platform"})
 
-    def resolve(self, headers: Iterable[str], mapping: Mapping[str, str], where: str,
-                strict: bool = True) -> dict[str, tuple[str, ...]]:
+    def resolve(
+        self, headers: Iterable[str], mapping: Mapping[str, str], where: str, strict: bool = True
+    ) -> dict[str, tuple[str, ...]]:
         """Field -> the columns (as the file spells them) holding it, ``--map`` applied.
 
         ``strict``: a mapped column must exist (CSV headers); JSON lines may omit keys.
@@ -384,35 +534,44 @@ class TableSource(Source):
         by_key: dict[str, str] = {}
         for h in headers:
             by_key.setdefault(header_key(h), h)
-        columns = {f: found for f, names in self.aliases.items()
-                   if (found := tuple(by_key[n] for n in names if n in by_key))}
+        columns = {
+            f: found
+            for f, names in self.aliases.items()
+            if (found := tuple(by_key[n] for n in names if n in by_key))
+        }
         for name, column in mapping.items():
             if name not in FIELDS and name not in self.aliases:
-                raise BadOption(f"--map {name}={column}: unknown field {name!r}; "
-                                f"fields: {', '.join(FIELDS)}")
+                raise BadOption(
+                    f"--map {name}={column}: unknown field {name!r}; fields: {', '.join(FIELDS)}"
+                )
             if not column:
                 columns.pop(name, None)
             elif header_key(column) in by_key:
                 columns[name] = (by_key[header_key(column)],)
             elif strict:
                 shown = ", ".join(list(by_key.values())[:30])
-                raise BadOption(f"{where}: --map {name}={column}: no such column "
-                                f"(columns: {shown})")
+                raise BadOption(
+                    f"{where}: --map {name}={column}: no such column (columns: {shown})"
+                )
             else:
                 columns[name] = (column,)
         return columns
 
-    def check(self, columns: Mapping[str, tuple[str, ...]], ctx: Mapping[str, Any],
-              where: str) -> None:
+    def check(
+        self, columns: Mapping[str, tuple[str, ...]], ctx: Mapping[str, Any], where: str
+    ) -> None:
         """Refuse a table that lacks what every message needs, naming what to pass."""
         for name in ("created_at", "text"):
             if name not in columns:
                 tried = ", ".join(self.aliases.get(name, ())[:8])
-                raise BadOption(f"{where}: no {name} column (looked for {tried}); "
-                                f"pass --map {name}=COLUMN")
+                raise BadOption(
+                    f"{where}: no {name} column (looked for {tried}); pass --map {name}=COLUMN"
+                )
         if not self.platform_fields.intersection(columns) and not ctx.get("platform"):
-            raise BadOption(f"{where}: no platform column; pass --option platform=NAME "
-                            f"({', '.join(PLATFORMS)}) or --map platform=COLUMN")
+            raise BadOption(
+                f"{where}: no platform column; pass --option platform=NAME "
+                f"({', '.join(PLATFORMS)}) or --map platform=COLUMN"
+            )
 
     def base_context(self, options: Options) -> dict[str, Any]:
         """What every row of one file shares: the default platform and how to read times."""
@@ -422,15 +581,20 @@ class TableSource(Source):
                 platform = platform_value(platform)
             except RecordError as e:
                 raise BadOption(f"--option platform={platform}: {e}") from None
-        return {"platform": platform or None, "date_format": options.get("date_format") or None,
-                "timezone": time_zone(options.get("timezone"))}
+        return {
+            "platform": platform or None,
+            "date_format": options.get("date_format") or None,
+            "timezone": time_zone(options.get("timezone")),
+        }
 
     def is_header(self, keys: Collection[str], mapping: Mapping[str, str]) -> bool:
         """Whether a row of normalised cells is the header: it names a date and a text column."""
         if any(c and header_key(c) not in keys for c in mapping.values()):
             return False
-        return all(name in mapping or any(a in keys for a in self.aliases.get(name, ()))
-                   for name in ("created_at", "text"))
+        return all(
+            name in mapping or any(a in keys for a in self.aliases.get(name, ()))
+            for name in ("created_at", "text")
+        )
 
     def normalise(self, raw: RawRecord) -> Message | None:
         row = Row(raw.data, raw.context["columns"])
@@ -454,42 +618,78 @@ class TableSource(Source):
         text = row.get_str("text")
         url = row.get_str("url")
         author = self.author_of(row, platform)
-        mid = ref_id(row.get_str("id"), platform) or derived_id(url, platform, author, created, text)
+        mid = ref_id(row.get_str("id"), platform) or derived_id(
+            url, platform, author, created, text
+        )
         parent = ref_id(row.get_str("parent_id"), platform)
         root = ref_id(row.get_str("root_id"), platform)
         kind_text = row.get_str("kind")
         kind = kind_value(kind_text) if kind_text else default_kind(platform, parent, root)
-        return self.build(row, platform, mid, created, text, author, kind=kind, url=url,
-                          parent_id=parent if parent != mid else None, root_id=root,
-                          parent_author_id=row.get_str("parent_author_id"),
-                          quoted_id=ref_id(row.get_str("quoted_id"), platform),
-                          quoted_author_id=row.get_str("quoted_author_id"),
-                          shared_id=ref_id(row.get_str("shared_id"), platform),
-                          shared_author_id=row.get_str("shared_author_id"))
+        return self.build(
+            row,
+            platform,
+            mid,
+            created,
+            text,
+            author,
+            kind=kind,
+            url=url,
+            parent_id=parent if parent != mid else None,
+            root_id=root,
+            parent_author_id=row.get_str("parent_author_id"),
+            quoted_id=ref_id(row.get_str("quoted_id"), platform),
+            quoted_author_id=row.get_str("quoted_author_id"),
+            shared_id=ref_id(row.get_str("shared_id"), platform),
+            shared_author_id=row.get_str("shared_author_id"),
+        )
 
     def author_of(self, row: Row, platform: str, owned: bool = False) -> Author | None:
         handle = (row.get_str("author_handle") or "").lstrip("@") or None
+        if handle and platform == "reddit":  # "u/name" as listening tools write it
+            handle = handle.removeprefix("/").removeprefix("u/") or None
         name = row.get_str("author_name")
         ident = row.get_str("author_id") or handle or name
         if ident is None:
             return None
-        return Author(platform=platform, id=ident, handle=handle, name=name,
-                      followers=row.get_int("author_followers"),
-                      following=row.get_int("author_following"),
-                      verified=row.get_bool("author_verified"),
-                      is_owned=True if owned or row.get_bool("author_is_owned") else None)
+        return Author(
+            platform=platform,
+            id=ident,
+            handle=handle,
+            name=name,
+            followers=row.get_int("author_followers"),
+            following=row.get_int("author_following"),
+            verified=row.get_bool("author_verified"),
+            is_owned=True if owned or row.get_bool("author_is_owned") else None,
+        )
 
-    def build(self, row: Row, platform: str, mid: str, created: datetime, text: str | None,
-              author: Author | None, **refs: Any) -> Message:
+    def build(
+        self,
+        row: Row,
+        platform: str,
+        mid: str,
+        created: datetime,
+        text: str | None,
+        author: Author | None,
+        **refs: Any,
+    ) -> Message:
         """A message with the fields every profile reads the same way (metrics, tags, lang)."""
         mentions = row.get_list("mentions", "@")
         hashtags = row.get_list("hashtags", "#")
         links = row.get_list("links", lower=False)
         return Message(
-            platform=platform, id=mid, created_at=created, text=text, author=author,
-            lang=row.get_str("lang"), title=row.get_str("title"),
-            likes=row.get_int("likes"), shares=row.get_int("shares"), replies=row.get_int("replies"),
-            quotes=row.get_int("quotes"), views=row.get_int("views"), score=row.get_int("score"),
+            platform=platform,
+            id=mid,
+            created_at=created,
+            text=text,
+            author=author,
+            lang=row.get_str("lang"),
+            title=row.get_str("title"),
+            likes=row.get_int("likes"),
+            shares=row.get_int("shares"),
+            replies=row.get_int("replies"),
+            quotes=row.get_int("quotes"),
+            views=row.get_int("views"),
+            score=row.get_int("score"),
             mentions=mentions if mentions is not None else mentions_in(text),
             hashtags=hashtags if hashtags is not None else hashtags_in(text),
             links=links if links is not None else links_in(text),

@@ -47,8 +47,14 @@ _CHAT_TYPE = re.compile(
     r'public_supergroup|private_channel|public_channel|saved_messages|replies)"'
 )
 _ACCOUNT_START = re.compile(r'^\{\s*"about"\s*:')
-_ACCOUNT_KEYS = ('"personal_information"', '"chats"', '"left_chats"', '"frequent_contacts"',
-                 '"profile_pictures"', '"contacts"')
+_ACCOUNT_KEYS = (
+    '"personal_information"',
+    '"chats"',
+    '"left_chats"',
+    '"frequent_contacts"',
+    '"profile_pictures"',
+    '"contacts"',
+)
 #: ``\xNN`` escapes the serializer writes for control characters, not after an escaped ``\\``.
 _BAD_ESCAPE = re.compile(rb"(?<!\\)((?:\\\\)*)\\x([0-9A-Fa-f]{2})")
 _LINKED_TYPES = ("private_supergroup", "public_supergroup", "private_channel", "public_channel")
@@ -84,8 +90,11 @@ def _flatten(text: Any) -> str:
     if isinstance(text, str):
         return text
     if isinstance(text, list):
-        return "".join(p if isinstance(p, str) else str(p.get("text", "")) for p in text
-                       if isinstance(p, str | dict))
+        return "".join(
+            p if isinstance(p, str) else str(p.get("text", ""))
+            for p in text
+            if isinstance(p, str | dict)
+        )
     return ""
 
 
@@ -104,8 +113,12 @@ class TelegramSource(Source):
     platform = "telegram"
     description = "Telegram Desktop export result.json (one chat, or a full-account export)"
     settings = (
-        Setting("tz", "time zone of the exporting computer, for old exports that lack "
-                "date_unixtime (e.g. Europe/Rome)", default="UTC"),
+        Setting(
+            "tz",
+            "time zone of the exporting computer, for old exports that lack "
+            "date_unixtime (e.g. Europe/Rome)",
+            default="UTC",
+        ),
     )
     examples = (
         "tests/fixtures/telegram/result.json",
@@ -155,11 +168,16 @@ class TelegramSource(Source):
         if not isinstance(messages, list):
             yield Bad(where, "chat without a messages list")
             return
-        chat_ctx = {"chat_id": to_str(chat["id"]), "chat_type": chat.get("type"),
-                    "chat_name": chat.get("name"), "tz": tz}
+        chat_ctx = {
+            "chat_id": to_str(chat["id"]),
+            "chat_type": chat.get("type"),
+            "chat_name": chat.get("name"),
+            "tz": tz,
+        }
         valid = [m for m in messages if isinstance(m, dict) and "id" in m]
-        reply_to = {m["id"]: m.get("reply_to_message_id") for m in valid
-                    if "reply_to_peer_id" not in m}
+        reply_to = {
+            m["id"]: m.get("reply_to_message_id") for m in valid if "reply_to_peer_id" not in m
+        }
         author_of = {m["id"]: m.get("from_id") or m.get("actor_id") for m in valid}
         roots: dict[Any, Any] = {}
         for i, m in enumerate(messages):
@@ -211,8 +229,7 @@ class TelegramSource(Source):
         likes = None
         if isinstance(reactions, list):
             likes = sum(to_int(r.get("count")) or 0 for r in reactions if isinstance(r, dict))
-        url = (f"https://t.me/c/{chat_id}/{mid}" if chat.get("chat_type") in _LINKED_TYPES
-               else None)
+        url = f"https://t.me/c/{chat_id}/{mid}" if chat.get("chat_type") in _LINKED_TYPES else None
         return Message(
             platform="telegram",
             id=f"{chat_id}:{mid}",
@@ -239,8 +256,11 @@ class TelegramSource(Source):
             return Author(platform="telegram", id=peer, name=m.get("from"))
         if str(chat.get("chat_type", "")).endswith("_channel"):
             # Old exports leave channel posts without ``from_id``: the channel wrote them.
-            return Author(platform="telegram", id=f"channel{chat['chat_id']}",
-                          name=m.get("from") or chat.get("chat_name"))
+            return Author(
+                platform="telegram",
+                id=f"channel{chat['chat_id']}",
+                name=m.get("from") or chat.get("chat_name"),
+            )
         return None
 
     @staticmethod
@@ -274,8 +294,11 @@ class TelegramSource(Source):
                 links.append(value)
             elif kind == "text_link" and e.get("href"):
                 links.append(str(e["href"]))
-        return (list(dict.fromkeys(mentions)), list(dict.fromkeys(hashtags)),
-                list(dict.fromkeys(links)))
+        return (
+            list(dict.fromkeys(mentions)),
+            list(dict.fromkeys(hashtags)),
+            list(dict.fromkeys(links)),
+        )
 
 
 def _root(mid: Any, reply_to: Mapping[Any, Any], roots: dict[Any, Any]) -> Any:

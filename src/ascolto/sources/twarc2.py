@@ -13,6 +13,7 @@ is serialised again.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 import msgspec
@@ -109,6 +110,19 @@ _raw_list = msgspec.json.Decoder(list[msgspec.Raw])
 _DECODE_ERRORS = (msgspec.DecodeError, msgspec.ValidationError)
 
 
+_account_dates: dict[str, datetime] = {}
+
+
+def _account_date(value: str) -> datetime:
+    # An author's creation date repeats on every tweet of theirs: parse it once.
+    dt = _account_dates.get(value)
+    if dt is None:
+        if len(_account_dates) > 100_000:
+            _account_dates.clear()
+        dt = _account_dates[value] = to_utc(value)
+    return dt
+
+
 def x_author(user: User) -> Author:
     """An X v2 user object as an ``Author``."""
     pm = user.public_metrics
@@ -120,7 +134,7 @@ def x_author(user: User) -> Author:
         followers=pm.followers_count if pm else None,
         following=pm.following_count if pm else None,
         posts_count=pm.tweet_count if pm else None,
-        created_at=to_utc(user.created_at) if user.created_at else None,
+        created_at=_account_date(user.created_at) if user.created_at else None,
         verified=user.verified,
         description=user.description or None,
         url=f"https://x.com/{user.username}" if user.username else None,
@@ -179,13 +193,15 @@ class Twarc2Source(Source):
             data = bytes(obj.data)
             if data.lstrip().startswith(b"["):
                 for i, item in enumerate(_raw_list.decode(data)):
-                    yield RawRecord(_tweet.decode(item), f"line {n} data[{i}]", context,
-                                    _text(item))
+                    yield RawRecord(
+                        _tweet.decode(item), f"line {n} data[{i}]", context, _text(item)
+                    )
             else:
                 yield RawRecord(_tweet.decode(data), f"line {n}", context, _text(obj.data))
             for i, item in enumerate(includes.tweets):
-                yield RawRecord(_tweet.decode(item), f"line {n} includes.tweets[{i}]", context,
-                                _text(item))
+                yield RawRecord(
+                    _tweet.decode(item), f"line {n} includes.tweets[{i}]", context, _text(item)
+                )
         elif obj.id is not None and obj.text is not None:
             text = line.decode("utf-8", errors="replace").strip()
             yield RawRecord(_tweet.decode(line), f"line {n}", text=text)
@@ -196,8 +212,11 @@ class Twarc2Source(Source):
         elif obj.errors:
             yield Bad(f"line {n}", "API error record, no tweet", _text(obj.errors)[:500])
         else:
-            yield Bad(f"line {n}", "no tweet in this line (no data, id or text)",
-                      line.decode("utf-8", errors="replace")[:500])
+            yield Bad(
+                f"line {n}",
+                "no tweet in this line (no data, id or text)",
+                line.decode("utf-8", errors="replace")[:500],
+            )
 
     def normalise(self, raw: RawRecord) -> Message:
         t = raw.data

@@ -32,8 +32,15 @@ from ascolto.sources.base import Bad, Options, RawRecord, Source
 from ascolto.sources.fields import hashtags_in, links_in, mentions_in, to_bool, to_utc
 from ascolto.sources.files import open_text
 
-COLUMNS = ("tweet_id", "author_id", "inbound", "created_at", "text", "response_tweet_id",
-           "in_response_to_tweet_id")
+COLUMNS = (
+    "tweet_id",
+    "author_id",
+    "inbound",
+    "created_at",
+    "text",
+    "response_tweet_id",
+    "in_response_to_tweet_id",
+)
 _INDEX_NAMES = ("", "Unnamed: 0")
 _ID_LIST = re.compile(r"[\d.,\s]*")
 
@@ -97,9 +104,11 @@ class TwcsSource(Source):
                     pending = (merged, pending[1], end)
                     continue
                 if pending is not None:
-                    yield Bad(self._where(pending[1], pending[2]),
-                              "row split by a line break that cannot be joined back",
-                              ",".join(pending[0])[:500])
+                    yield Bad(
+                        self._where(pending[1], pending[2]),
+                        "row split by a line break that cannot be joined back",
+                        ",".join(pending[0])[:500],
+                    )
                     pending = None
                 yield Bad(self._where(start, end), "row without created_at", ",".join(row)[:500])
             if pending is not None:
@@ -109,7 +118,7 @@ class TwcsSource(Source):
     def _join(first: list[str], tail: list[str], width: int, text_at: int) -> list[str] | None:
         """``first`` with ``tail`` (the rest of its text, then its last columns), if unambiguous."""
         after = width - text_at - 1
-        if len(first) <= text_at or any(c.strip() for c in first[text_at + 1:]):
+        if len(first) <= text_at or any(c.strip() for c in first[text_at + 1 :]):
             return None
         rest = [*tail[1:], *[""] * after]
         if any(c.strip() for c in rest[after:]) or not all(

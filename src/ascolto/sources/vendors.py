@@ -52,79 +52,89 @@ from ascolto.sources.table import (
 
 _AEA = "article_extended_attributes."
 
-BRANDWATCH = aliases({
-    "created_at": ("Date",),
-    "text": ("Full Text", "Snippet"),
-    "title": ("Title",),
-    "url": ("Url",),
-    "lang": ("Language",),
-    "platform": ("Page Type",),
-    "domain": ("Domain",),
-    "entry_type": ("Thread Entry Type",),
-    "thread_url": ("Thread URL",),
-    "thread_id": ("Thread Id",),
-    "thread_author": ("Thread Author",),
-    "reply_to": ("X Reply to", "Twitter Reply to"),
-    "retweet_of": ("X Retweet of", "Twitter Retweet of"),
-    "author_id": ("X Author ID", "Twitter Author ID", "Bluesky Author Id"),
-    "author_handle": ("Author",),
-    "author_name": ("Full Name",),
-    "author_followers": ("X Followers", "Twitter Followers"),
-    "author_following": ("X Following", "Twitter Following"),
-    "author_verified": ("X Verified", "Twitter Verified"),
-    "likes": ("Likes", "X Likes", "Twitter Likes"),
-    "shares": ("Shares", "X Reposts", "X Retweets", "Twitter Retweets"),
-    "replies": ("Comments", "X Reply Count", "Twitter Reply Count"),
-    "mentions": ("Mentioned Authors",),
-    "hashtags": ("Hashtags",),
-    "links": ("Expanded URLs",),
-})
+BRANDWATCH = aliases(
+    {
+        "created_at": ("Date",),
+        "text": ("Full Text", "Snippet"),
+        "title": ("Title",),
+        "url": ("Url",),
+        "lang": ("Language",),
+        "platform": ("Page Type",),
+        "domain": ("Domain",),
+        "entry_type": ("Thread Entry Type",),
+        "thread_url": ("Thread URL",),
+        "thread_id": ("Thread Id",),
+        "thread_author": ("Thread Author",),
+        "reply_to": ("X Reply to", "Twitter Reply to"),
+        "retweet_of": ("X Retweet of", "Twitter Retweet of"),
+        "author_id": ("X Author ID", "Twitter Author ID", "Bluesky Author Id"),
+        "author_handle": ("Author",),
+        "author_name": ("Full Name",),
+        "author_followers": ("X Followers", "Twitter Followers"),
+        "author_following": ("X Following", "Twitter Following"),
+        "author_verified": ("X Verified", "Twitter Verified"),
+        "likes": ("Likes", "X Likes", "Twitter Likes"),
+        "shares": ("Shares", "X Reposts", "X Retweets", "Twitter Retweets"),
+        "replies": ("Comments", "X Reply Count", "Twitter Reply Count"),
+        "mentions": ("Mentioned Authors",),
+        "hashtags": ("Hashtags",),
+        "links": ("Expanded URLs",),
+    }
+)
 
-TALKWALKER = aliases({
-    "created_at": ("published",),
-    "text": ("content", "content_snippet"),
-    "title": ("title", "title_snippet"),
-    "url": ("url",),
-    "lang": ("lang",),
-    "platform": ("source_type",),
-    "parent_url": ("parent_url",),
-    "tags_internal": ("tags_internal",),
-    "post_type": ("post_type",),
-    "author_id": ("extra_author_attributes.id",),
-    "author_handle": ("extra_author_attributes.short_name",),
-    "author_name": ("extra_author_attributes.name",),
-    "author_followers": (f"{_AEA}twitter_followers", "extra_author_attributes.followers"),
-    "likes": (f"{_AEA}twitter_likes", f"{_AEA}facebook_likes", f"{_AEA}instagram_likes",
-              f"{_AEA}youtube_likes"),
-    "shares": (f"{_AEA}twitter_retweets", f"{_AEA}facebook_shares"),
-    "replies": (f"{_AEA}num_comments",),
-    "views": (f"{_AEA}youtube_views", f"{_AEA}instagram_views"),
-    "mentions": ("tokens_mention",),
-    "hashtags": ("tokens_hashtag",),
-})
+TALKWALKER = aliases(
+    {
+        "created_at": ("published",),
+        "text": ("content", "content_snippet"),
+        "title": ("title", "title_snippet"),
+        "url": ("url",),
+        "lang": ("lang",),
+        "platform": ("source_type",),
+        "parent_url": ("parent_url",),
+        "tags_internal": ("tags_internal",),
+        "post_type": ("post_type",),
+        "author_id": ("extra_author_attributes.id",),
+        "author_handle": ("extra_author_attributes.short_name",),
+        "author_name": ("extra_author_attributes.name",),
+        "author_followers": (f"{_AEA}twitter_followers", "extra_author_attributes.followers"),
+        "likes": (
+            f"{_AEA}twitter_likes",
+            f"{_AEA}facebook_likes",
+            f"{_AEA}instagram_likes",
+            f"{_AEA}youtube_likes",
+        ),
+        "shares": (f"{_AEA}twitter_retweets", f"{_AEA}facebook_shares"),
+        "replies": (f"{_AEA}num_comments",),
+        "views": (f"{_AEA}youtube_views", f"{_AEA}instagram_views"),
+        "mentions": ("tokens_mention",),
+        "hashtags": ("tokens_hashtag",),
+    }
+)
 
-SPROUT = aliases({
-    "id": ("Post ID", "Message ID", "GUID"),
-    "created_at": ("Date", "Date Published", "Created Time"),
-    "text": ("Message", "Post", "Text"),
-    "platform": ("Network",),
-    "url": ("Permalink", "Link"),
-    "parent_id": ("Parent Post ID", "Parent ID", "In Reply To ID", "In Reply To"),
-    "root_id": ("Thread ID",),
-    "message_type": ("Message Type", "Post Type"),
-    "profile": ("Profile",),
-    "sent_by": ("Sent by",),
-    "direction": ("Direction",),
-    "lang": ("Language",),
-    "author_id": ("From ID", "Sender ID"),
-    "author_handle": ("From Username", "From Handle", "Username"),
-    "author_name": ("From", "From Name"),
-    "author_followers": ("Followers", "Audience"),
-    "likes": ("Likes", "Reactions"),
-    "replies": ("Comments", "Replies"),
-    "shares": ("Shares", "Retweets", "Reposts"),
-    "views": ("Video Views", "Impressions"),
-})
+SPROUT = aliases(
+    {
+        "id": ("Post ID", "Message ID", "GUID"),
+        "created_at": ("Date", "Date Published", "Created Time"),
+        "text": ("Message", "Post", "Text"),
+        "platform": ("Network",),
+        "url": ("Permalink", "Link"),
+        "parent_id": ("Parent Post ID", "Parent ID", "In Reply To ID", "In Reply To"),
+        "root_id": ("Thread ID",),
+        "message_type": ("Message Type", "Post Type"),
+        "profile": ("Profile",),
+        "sent_by": ("Sent by",),
+        "direction": ("Direction",),
+        "lang": ("Language",),
+        "author_id": ("From ID", "Sender ID"),
+        "author_handle": ("From Username", "From Handle", "Username"),
+        "author_name": ("From", "From Name"),
+        "author_followers": ("Followers", "Audience"),
+        "likes": ("Likes", "Reactions"),
+        "replies": ("Comments", "Replies"),
+        "shares": ("Shares", "Retweets", "Reposts"),
+        "views": ("Video Views", "Impressions"),
+    }
+)
 
 _TOKENS = re.compile(r"[\[\]\s,;\"']+")
 _OUTBOUND = frozenset({"outbound", "sent", "outgoing", "in uscita"})
@@ -161,8 +171,9 @@ class BrandwatchSource(CsvSource):
         url = row.get_str("url")
         author = self.author_of(row, platform)
         mid = derived_id(url, platform, author, created, text)
-        root = (ref_id(row.get_str("thread_url"), platform)
-                or ref_id(row.get_str("thread_id"), platform))
+        root = ref_id(row.get_str("thread_url"), platform) or ref_id(
+            row.get_str("thread_id"), platform
+        )
         # Thread Author is a handle: a hint only where author ids are handles too.
         root_author = row.get_str("thread_author") if not row.get_str("author_id") else None
         entry = header_key(row.get_str("entry_type") or "post")
@@ -176,10 +187,16 @@ class BrandwatchSource(CsvSource):
             parent = ref_id(row.get_str("reply_to"), platform) or root
             if parent == mid:
                 parent = None
-            kind = default_kind(platform, parent, root) if parent else (
-                "reply" if platform in FLAT else "comment")
-            refs = {"parent_id": parent, "root_id": root,
-                    "parent_author_id": root_author if parent and parent == root else None}
+            kind = (
+                default_kind(platform, parent, root)
+                if parent
+                else ("reply" if platform in FLAT else "comment")
+            )
+            refs = {
+                "parent_id": parent,
+                "root_id": root,
+                "parent_author_id": root_author if parent and parent == root else None,
+            }
         elif entry == "quote":
             kind = "quote"
             if root and root != mid:
@@ -252,15 +269,20 @@ class TalkwalkerSource(CsvSource):
 class SproutSource(CsvSource):
     name = "sprout"
     description = "Sprout Social Inbox/Messages or Post Performance export (CSV)"
-    examples = ("tests/fixtures/vendors/sprout_inbox.csv",
-                "tests/fixtures/vendors/sprout_inbox_it.csv")
+    examples = (
+        "tests/fixtures/vendors/sprout_inbox.csv",
+        "tests/fixtures/vendors/sprout_inbox_it.csv",
+    )
     aliases = SPROUT
 
     def detect(self, path: Path, head: str) -> float:
         for cells in head_rows(head)[1][:3]:
             keys = keys_of(cells)
-            if ("network" in keys and ("sent by" in keys or "post id" in keys)
-                    and keys & {"message", "post", "text"}):
+            if (
+                "network" in keys
+                and ("sent by" in keys or "post id" in keys)
+                and keys & {"message", "post", "text"}
+            ):
                 return 0.9
         return 0.0
 
@@ -278,8 +300,9 @@ class SproutSource(CsvSource):
         if author is None and outbound and row.get_str("profile"):
             profile = (row.get_str("profile") or "").lstrip("@")
             author = Author(platform=platform, id=profile, handle=profile, is_owned=True)
-        mid = ref_id(row.get_str("id"), platform) or derived_id(url, platform, author, created,
-                                                                 text)
+        mid = ref_id(row.get_str("id"), platform) or derived_id(
+            url, platform, author, created, text
+        )
         parent = ref_id(row.get_str("parent_id"), platform)
         if parent == mid:
             parent = None

@@ -4,13 +4,16 @@ Each ``<item>`` of type ``post`` or ``page`` is a ``post``; its ``<wp:comment>``
 (``comment_parent`` 0, parent = the post) or ``reply`` (parent = that comment). Skipped on
 purpose (``normalise`` returns None, the import counts them): attachments, menu items and other
 item types, unpublished posts (draft, pending, auto-draft, trash; their approved comments are
-kept), unapproved/spam/trash comments, and pingbacks, trackbacks and internal notes.
+kept), items with no date at all (stubs of hand-made files; their comments are kept),
+unapproved/spam/trash comments, and pingbacks, trackbacks and internal notes.
 ``--option include_unapproved=true`` keeps comments held for moderation
 (``comment_approved`` 0), ``--option include_pings=true`` keeps pingbacks and trackbacks.
 
 Ids: WordPress numbers posts and comments per site, so ids are ``SITE/post-ID`` and
 ``SITE/comment-ID`` with SITE the host and path of ``<channel><link>`` (``example.com``,
-``example.com/blog``); the same post id on two blogs never merges.
+``example.com/blog``; an item's host when the channel has none); the same post id on two
+blogs never merges. A file cut by an XML error keeps what came before and after it: the
+broken ``<item> N / <wp:comment> K`` is quarantined (see ``xmlstream``).
 
 Authors: a post's author is its ``dc:creator`` login (display name from ``<wp:author>``).
 A comment by a registered user (``comment_user_id`` != 0) is by that same login when the
@@ -131,23 +134,32 @@ class WxrSource(Source):
             elif kind == "end" and item is not None and names(el.tag) == "wp:comment":
                 done += 1
 
-    def _broken(self, error: XmlError, item: Any, item_no: int, done: int,
-                channel: _Channel | None, flags: dict[str, bool],
-                stream: XmlStream) -> Iterator[RawRecord | Bad]:
+    def _broken(
+        self,
+        error: XmlError,
+        item: Any,
+        item_no: int,
+        done: int,
+        channel: _Channel | None,
+        flags: dict[str, bool],
+        stream: XmlStream,
+    ) -> Iterator[RawRecord | Bad]:
         """An item cut by a syntax error: what finished in it is kept, the rest quarantined."""
         reason = f"XML syntax error at line {error.line}: {error.message}"
         if item is None or channel is None:
             yield Bad(f"line {error.line}", reason)
             return
-        started = sum(1 for c in item if isinstance(c.tag, str)
-                      and channel.names(c.tag) == "wp:comment")
+        started = sum(
+            1 for c in item if isinstance(c.tag, str) and channel.names(c.tag) == "wp:comment"
+        )
         where = f"<item> {item_no}"
         if started:  # the post's own fields came before its comments: they are whole
             yield from channel.records(item, item_no, done, flags, stream, complete=False)
         if started > done:
             where += f" / <wp:comment> {done + 1}"
-        yield Bad(where, reason + f"; the rest of <item> {item_no} was skipped",
-                  f"line {error.line}")
+        yield Bad(
+            where, reason + f"; the rest of <item> {item_no} was skipped", f"line {error.line}"
+        )
 
     def normalise(self, raw: RawRecord) -> Message | None:
         if raw.context.get("record") == "comment":
@@ -162,7 +174,8 @@ class _Channel:
         self.names = names
         head = fields(channel, names, skip=frozenset({"item"})) if channel is not None else {}
         self.site = site_of(text_of(head.get("link"))) or site_of(
-            text_of(head.get("wp:base_blog_url")))
+            text_of(head.get("wp:base_blog_url"))
+        )
         self.authors: dict[str, dict[str, str | None]] = {}
         self.emails: dict[str, str] = {}
         self.user_ids: dict[str, str] = {}
@@ -183,8 +196,15 @@ class _Channel:
                 if child.tag != "item":
                     channel.remove(child)
 
-    def records(self, item: Any, item_no: int, done: int, flags: dict[str, bool],
-                stream: XmlStream, complete: bool) -> Iterator[RawRecord]:
+    def records(
+        self,
+        item: Any,
+        item_no: int,
+        done: int,
+        flags: dict[str, bool],
+        stream: XmlStream,
+        complete: bool,
+    ) -> Iterator[RawRecord]:
         """The post and its comments; ``complete=False`` for an item cut short (``done``
         comments finished)."""
         names = self.names
@@ -205,15 +225,29 @@ class _Channel:
             self._login(row, creator)
         logins = [self._login(row, creator) for row in rows]
         approved = sum(1 for row in rows if text_of(row.get("wp:comment_approved")) == "1")
-        yield RawRecord(data, f"<item> {item_no}, line {stream.line(item)}",
-                        {"record": "post", "site": site, "authors": self.authors,
-                         "comments": approved if complete else None})
+        yield RawRecord(
+            data,
+            f"<item> {item_no}, line {stream.line(item)}",
+            {
+                "record": "post",
+                "site": site,
+                "authors": self.authors,
+                "comments": approved if complete else None,
+            },
+        )
         for i, (c, row, login) in enumerate(zip(comments, rows, logins, strict=True), start=1):
             author = self.authors.get(login) if login else None
             yield RawRecord(
-                row, f"<item> {item_no} / <wp:comment> {i}, line {stream.line(c)}",
-                {"record": "comment", "site": site, "post": post, "login": login,
-                 "author": author or _EMPTY, **flags},
+                row,
+                f"<item> {item_no} / <wp:comment> {i}, line {stream.line(c)}",
+                {
+                    "record": "comment",
+                    "site": site,
+                    "post": post,
+                    "login": login,
+                    "author": author or _EMPTY,
+                    **flags,
+                },
             )
 
     def _login(self, row: dict[str, Any], creator: str | None) -> str | None:
@@ -223,8 +257,12 @@ class _Channel:
             return None
         email = (text_of(row.get("wp:comment_author_email")) or "").lower()
         login = self.user_ids.get(uid) or self.emails.get(email)
-        if login is None and not self.authors and creator and (
-                text_of(row.get("wp:comment_author")) == creator):
+        if (
+            login is None
+            and not self.authors
+            and creator
+            and (text_of(row.get("wp:comment_author")) == creator)
+        ):
             login = creator
         if login is not None:
             self.user_ids.setdefault(uid, login)
@@ -243,15 +281,13 @@ def _post_id(data: Mapping[str, Any]) -> str | None:
     return None
 
 
-def _time(data: Mapping[str, Any], gmt: str, local: str, fallback: str | None = None) -> Any:
-    value = text_of(data.get(gmt))
-    if not value or value == _ZERO_DATE:
-        value = text_of(data.get(local))
-    if (not value or value == _ZERO_DATE) and fallback:
-        value = text_of(data.get(fallback))
-    if not value or value == _ZERO_DATE:
-        raise RecordError(f"no date ({gmt}, {local})")
-    return to_utc(value)
+def _date(data: Mapping[str, Any], *keys: str) -> str | None:
+    """The first real date among ``keys`` (``*_gmt`` first; drafts have a zero GMT date)."""
+    for key in keys:
+        value = text_of(data.get(key))
+        if value and value != _ZERO_DATE:
+            return value
+    return None
 
 
 def _post(data: Mapping[str, Any], ctx: Mapping[str, Any]) -> Message | None:
@@ -259,6 +295,9 @@ def _post(data: Mapping[str, Any], ctx: Mapping[str, Any]) -> Message | None:
         return None
     if text_of(data.get("wp:status")) in _UNPUBLISHED:
         return None
+    created = _date(data, "wp:post_date_gmt", "wp:post_date", "pubDate")
+    if created is None:
+        return None  # a stub item of a hand-made file (no date): its comments still count
     pid = _post_id(data)
     if not pid:
         raise RecordError("item without wp:post_id")
@@ -275,7 +314,7 @@ def _post(data: Mapping[str, Any], ctx: Mapping[str, Any]) -> Message | None:
     return Message(
         platform="wordpress",
         id=f"{site}/post-{pid}",
-        created_at=_time(data, "wp:post_date_gmt", "wp:post_date", "pubDate"),
+        created_at=to_utc(created),
         text=text,
         author=author,
         kind="post",
@@ -296,7 +335,7 @@ def _comment(data: Mapping[str, Any], ctx: Mapping[str, Any]) -> Message | None:
     if approved != "1" and not (approved == "0" and ctx.get("include_unapproved")):
         return None
     ctype = text_of(data.get("wp:comment_type")) or "comment"
-    if ctype in _INTERNAL or ctype in _PINGS and not ctx.get("include_pings"):
+    if ctype in _INTERNAL or (ctype in _PINGS and not ctx.get("include_pings")):
         return None
     cid = text_of(data.get("wp:comment_id"))
     site = ctx.get("site")
@@ -308,13 +347,20 @@ def _comment(data: Mapping[str, Any], ctx: Mapping[str, Any]) -> Message | None:
         kind, parent_id, parent_author = "reply", f"{site}/comment-{parent}", None
     else:
         kind, parent_id, parent_author = "comment", post_id, post["creator"]
+    created = _date(data, "wp:comment_date_gmt", "wp:comment_date")
+    if created is None:
+        raise RecordError("comment without wp:comment_date_gmt or wp:comment_date")
     name = text_of(data.get("wp:comment_author"))
     url = text_of(data.get("wp:comment_author_url"))
     login = ctx.get("login")
     author: Author | None
     if login:
-        author = Author(platform="wordpress", id=login, handle=login,
-                        name=ctx.get("author", _EMPTY).get("name") or name)
+        author = Author(
+            platform="wordpress",
+            id=login,
+            handle=login,
+            name=ctx.get("author", _EMPTY).get("name") or name,
+        )
     else:
         aid = guest_id(text_of(data.get("wp:comment_author_email")), name)
         author = Author(platform="wordpress", id=aid, name=name, url=url) if aid else None
@@ -324,7 +370,7 @@ def _comment(data: Mapping[str, Any], ctx: Mapping[str, Any]) -> Message | None:
     return Message(
         platform="wordpress",
         id=f"{site}/comment-{cid}",
-        created_at=_time(data, "wp:comment_date_gmt", "wp:comment_date"),
+        created_at=to_utc(created),
         text=text,
         author=author,
         kind=kind,

@@ -48,7 +48,9 @@ _EMPTY: Mapping[str, Any] = {}
 _PREFIX = re.compile(r"\s*window\.YTD\.(tweets?)\.part\d+\s*=\s*\[")
 _ASSIGNMENT = re.compile(rb"^\s*(window\.YTD\.[\w.]+)\s*=\s*\[")
 _RT = re.compile(r"RT @(\w+):?")
-_STATUS_URL = re.compile(r"https?://(?:mobile\.|www\.)?(?:twitter|x)\.com/(\w+)/status(?:es)?/(\d+)")
+_STATUS_URL = re.compile(
+    r"https?://(?:mobile\.|www\.)?(?:twitter|x)\.com/(\w+)/status(?:es)?/(\d+)"
+)
 
 
 def _load_ytd(path: Path) -> tuple[str, Any]:
@@ -87,8 +89,11 @@ def _account_js(folder: Path) -> dict[str, str] | None:
     try:
         _, accounts = _load_ytd(path)
         account = accounts[0]["account"]
-        owner = {"id": str(account["accountId"]), "handle": account.get("username"),
-                 "name": account.get("accountDisplayName")}
+        owner = {
+            "id": str(account["accountId"]),
+            "handle": account.get("username"),
+            "name": account.get("accountDisplayName"),
+        }
     except (OSError, RecordError, orjson.JSONDecodeError, LookupError, TypeError):
         return None
     return {k: v for k, v in owner.items() if v}
@@ -167,13 +172,18 @@ class XArchiveSource(Source):
             return
         tweets = [t for r in records if (t := _tweet(r)) is not None]
         account = options.get("account")
-        owner = (_account_js(path.parent)
-                 or (_from_option(account, tweets) if account else None)
-                 or _inferred(tweets))
+        owner = (
+            _account_js(path.parent)
+            or (_from_option(account, tweets) if account else None)
+            or _inferred(tweets)
+        )
         if owner is None:
-            yield Bad("file", "archive owner unknown (no account.js beside the file, no "
-                      "self-replies): tweets imported without author; re-import with "
-                      "--option account=ID_OR_HANDLE to fill them in")
+            yield Bad(
+                "file",
+                "archive owner unknown (no account.js beside the file, no "
+                "self-replies): tweets imported without author; re-import with "
+                "--option account=ID_OR_HANDLE to fill them in",
+            )
         context = {"owner": owner}
         for i, record in enumerate(records):
             location = f"{name}[{i}]"
@@ -195,8 +205,14 @@ class XArchiveSource(Source):
         author = None
         if owner:
             handle = owner.get("handle")
-            author = Author(platform="x", id=owner["id"], handle=handle, name=owner.get("name"),
-                            url=f"https://x.com/{handle}" if handle else None, is_owned=True)
+            author = Author(
+                platform="x",
+                id=owner["id"],
+                handle=handle,
+                name=owner.get("name"),
+                url=f"https://x.com/{handle}" if handle else None,
+                is_owned=True,
+            )
         text = t.get("full_text") if t.get("full_text") is not None else t.get("text")
         entities = t.get("entities") or _EMPTY
         mentions = entities.get("user_mentions") or ()
@@ -207,9 +223,15 @@ class XArchiveSource(Source):
         rt = _RT.match(text or "")
         if rt:
             who = rt.group(1).lower()
-            shared_author = next((str(u.get("id_str") or u.get("id")) for u in mentions
-                                  if (u.get("screen_name") or "").lower() == who
-                                  and (u.get("id_str") or u.get("id"))), None)
+            shared_author = next(
+                (
+                    str(u.get("id_str") or u.get("id"))
+                    for u in mentions
+                    if (u.get("screen_name") or "").lower() == who
+                    and (u.get("id_str") or u.get("id"))
+                ),
+                None,
+            )
         quoted_id = None if rt else t.get("quoted_status_id_str")
         quoted_author = None
         if not rt and not quoted_id:
@@ -217,9 +239,15 @@ class XArchiveSource(Source):
                 link = _STATUS_URL.match(u.get("expanded_url") or "")
                 if link and link.group(2) != tid:
                     quoted_id, quoted_handle = link.group(2), link.group(1).lower()
-                    quoted_author = next((str(m.get("id_str")) for m in mentions
-                                          if (m.get("screen_name") or "").lower()
-                                          == quoted_handle and m.get("id_str")), None)
+                    quoted_author = next(
+                        (
+                            str(m.get("id_str"))
+                            for m in mentions
+                            if (m.get("screen_name") or "").lower() == quoted_handle
+                            and m.get("id_str")
+                        ),
+                        None,
+                    )
                     break
         if rt:
             kind = "share"

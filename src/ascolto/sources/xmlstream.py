@@ -170,9 +170,14 @@ class XmlStream:
             prefix, offset = b"", 0
             while True:
                 reader = _Reader(buf, prefix, offset)
-                events = etree.iterparse(  # type: ignore[attr-defined]
-                    reader, events=("start", "end"), tag=self.tags, resolve_entities=False,
-                    no_network=True, load_dtd=False, huge_tree=True,
+                events = etree.iterparse(
+                    reader,
+                    events=("start", "end"),
+                    tag=self.tags,
+                    resolve_entities=False,
+                    no_network=True,
+                    load_dtd=False,
+                    huge_tree=True,
                 )
                 try:
                     for event, el in events:
@@ -273,8 +278,11 @@ class _Buffer:
         """Offset of the first match of ``pattern`` at or after ``offset``, reading on."""
         while True:
             if offset < self.end:
-                parts = [data[max(offset - start, 0):] for start, _, data in self.chunks
-                         if start + len(data) > offset]
+                parts = [
+                    data[max(offset - start, 0) :]
+                    for start, _, data in self.chunks
+                    if start + len(data) > offset
+                ]
                 if self.chunks and self.chunks[0][0] > offset:
                     offset = self.chunks[0][0]
                 m = pattern.search(b"".join(parts))
@@ -295,7 +303,8 @@ class _Reader:
 
     def read(self, size: int = -1) -> bytes:
         if self.prefix:
-            out, self.prefix = self.prefix, b""
+            cut = len(self.prefix) if size is None or size < 0 else size
+            out, self.prefix = self.prefix[:cut], self.prefix[cut:]
             return out
         if self.pos >= self.buf.end and not self.buf.load():
             return b""

@@ -36,8 +36,16 @@ from ascolto.sources.files import json_documents
 _EMPTY: Mapping[str, Any] = {}
 _KIND = re.compile(r'"kind"\s*:\s*"youtube#(\w+)"')
 #: Resource kinds that are (or hold) messages; channel, playlist and search kinds are not.
-_MESSAGE_KINDS = frozenset({"commentThreadListResponse", "commentThread", "commentListResponse",
-                            "comment", "videoListResponse", "video"})
+_MESSAGE_KINDS = frozenset(
+    {
+        "commentThreadListResponse",
+        "commentThread",
+        "commentListResponse",
+        "comment",
+        "videoListResponse",
+        "video",
+    }
+)
 
 
 def youtube_author(snippet: Mapping[str, Any]) -> Author | None:
@@ -93,8 +101,7 @@ class YouTubeSource(Source):
             return
         kind = str(res.get("kind", "")).removeprefix("youtube#")
         if isinstance(res.get("error"), dict):
-            yield Bad(where, f"API error response: {res['error'].get('message')}",
-                      repr(res)[:500])
+            yield Bad(where, f"API error response: {res['error'].get('message')}", repr(res)[:500])
         elif kind.endswith("ListResponse") and isinstance(res.get("items"), list):
             prefix = "" if where == "file" else f"{where} "
             for i, sub in enumerate(res["items"]):
@@ -104,8 +111,11 @@ class YouTubeSource(Source):
         elif kind in ("comment", "video"):
             yield RawRecord(res, where, {"type": kind})
         else:
-            yield Bad(where, f"youtube#{kind or '?'} is not a comment, thread or video; nothing "
-                      "to import", repr(res)[:500])
+            yield Bad(
+                where,
+                f"youtube#{kind or '?'} is not a comment, thread or video; nothing to import",
+                repr(res)[:500],
+            )
 
     def _thread(self, thread: dict[str, Any], where: str) -> Iterator[RawRecord]:
         snippet = thread.get("snippet") or _EMPTY
@@ -114,9 +124,13 @@ class YouTubeSource(Source):
         yield RawRecord(thread, where, {"type": "thread"})
         video = snippet.get("videoId") or (top.get("snippet") or _EMPTY).get("videoId")
         parent_author = youtube_author(top.get("snippet") or _EMPTY)
-        context = {"type": "comment", "video": video, "channel": channel,
-                   "parent": top.get("id") or thread.get("id"),
-                   "parent_author": parent_author.id if parent_author else None}
+        context = {
+            "type": "comment",
+            "video": video,
+            "channel": channel,
+            "parent": top.get("id") or thread.get("id"),
+            "parent_author": parent_author.id if parent_author else None,
+        }
         for i, reply in enumerate((thread.get("replies") or _EMPTY).get("comments") or ()):
             yield RawRecord(reply, f"{where}.replies.comments[{i}]", context)
 
@@ -179,8 +193,11 @@ class YouTubeSource(Source):
             raise RecordError("video without id or snippet")
         stats = v.get("statistics") or _EMPTY
         channel = s.get("channelId")
-        author = (Author(platform="youtube", id=str(channel), name=s.get("channelTitle"))
-                  if channel else None)
+        author = (
+            Author(platform="youtube", id=str(channel), name=s.get("channelTitle"))
+            if channel
+            else None
+        )
         description = s.get("description") or None
         return Message(
             platform="youtube",

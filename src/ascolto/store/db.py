@@ -14,8 +14,9 @@ import duckdb
 
 def one(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> tuple[Any, ...] | None:
     """The first row of a query (the result is drained), or ``None``."""
-    rows = con.execute(sql, params).fetchall() if params is not None else \
-        con.execute(sql).fetchall()
+    rows = (
+        con.execute(sql, params).fetchall() if params is not None else con.execute(sql).fetchall()
+    )
     return rows[0] if rows else None
 
 
@@ -25,8 +26,9 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> Any:
     return row[0] if row else None
 
 
-def records(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()
-            ) -> list[dict[str, Any]]:
+def records(
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()
+) -> list[dict[str, Any]]:
     """Rows as dicts keyed by column name."""
     cur = con.execute(sql, list(params))
     names = [d[0] for d in cur.description]

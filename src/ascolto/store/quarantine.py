@@ -13,9 +13,15 @@ from ascolto.sources.base import Bad
 from ascolto.store.db import records, scalar
 
 _SCHEMA = pa.schema(
-    [("source_id", pa.int64()), ("path", pa.string()), ("format", pa.string()),
-     ("location", pa.string()), ("reason", pa.string()), ("excerpt", pa.string()),
-     ("quarantined_at", pa.timestamp("us", tz="UTC"))]
+    [
+        ("source_id", pa.int64()),
+        ("path", pa.string()),
+        ("format", pa.string()),
+        ("location", pa.string()),
+        ("reason", pa.string()),
+        ("excerpt", pa.string()),
+        ("quarantined_at", pa.timestamp("us", tz="UTC")),
+    ]
 )
 
 

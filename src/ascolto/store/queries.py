@@ -21,8 +21,9 @@ def stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             "SELECT platform, count(*) FROM messages GROUP BY platform ORDER BY 2 DESC, 1"
         ).fetchall()
     )
-    kinds = dict(con.execute("SELECT kind, count(*) FROM messages GROUP BY 1 ORDER BY 2 DESC"
-                             ).fetchall())
+    kinds = dict(
+        con.execute("SELECT kind, count(*) FROM messages GROUP BY 1 ORDER BY 2 DESC").fetchall()
+    )
     owner_replies = _scalar(
         con,
         """
@@ -79,8 +80,10 @@ def export(con: duckdb.DuckDBPyConnection, output: Path, include_raw: bool = Fal
     elif suffix in (".jsonl", ".ndjson"):
         options = "FORMAT json"
     else:
-        raise BadOption(f"{output}: unknown export type {suffix or '(none)'}; "
-                        "use a name ending in .parquet, .csv or .jsonl")
+        raise BadOption(
+            f"{output}: unknown export type {suffix or '(none)'}; "
+            "use a name ending in .parquet, .csv or .jsonl"
+        )
     output.parent.mkdir(parents=True, exist_ok=True)
     con.execute(f"COPY ({sql}) TO '{target}' ({options})")
     return int(_scalar(con, "SELECT count(*) FROM messages") or 0)

@@ -40,8 +40,8 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             url          VARCHAR,
             is_owned     BOOLEAN NOT NULL DEFAULT false,
             first_seen   TIMESTAMPTZ,
-            updated_at   TIMESTAMPTZ,
-            PRIMARY KEY (platform, id)
+            updated_at   TIMESTAMPTZ
+            -- unique on (platform, id), kept by the writer's join upsert (see store/writer.py)
         );
         CREATE TABLE messages (
             platform          VARCHAR NOT NULL,
@@ -73,8 +73,8 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             source_id         BIGINT,
             imported_at       TIMESTAMPTZ,
             updated_at        TIMESTAMPTZ,
-            raw               JSON,
-            PRIMARY KEY (platform, id)
+            raw               JSON
+            -- unique on (platform, id), kept by the writer's join upsert (see store/writer.py)
         );
         CREATE TABLE interactions (
             platform      VARCHAR NOT NULL,

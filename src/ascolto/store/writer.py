@@ -24,11 +24,28 @@ from ascolto.store.db import one
 MESSAGE_METRICS = ("likes", "shares", "replies", "quotes", "views", "score")
 #: Everything else: filled when missing, never overwritten by a later import.
 MESSAGE_FILLS = (
-    "author_id", "text", "lang", "url", "title", "parent_id", "parent_author_id",
-    "quoted_id", "quoted_author_id", "shared_id", "shared_author_id",
+    "author_id",
+    "text",
+    "lang",
+    "url",
+    "title",
+    "parent_id",
+    "parent_author_id",
+    "quoted_id",
+    "quoted_author_id",
+    "shared_id",
+    "shared_author_id",
 )
-AUTHOR_PROFILE = ("handle", "name", "followers", "following", "posts_count", "verified",
-                  "description", "url")
+AUTHOR_PROFILE = (
+    "handle",
+    "name",
+    "followers",
+    "following",
+    "posts_count",
+    "verified",
+    "description",
+    "url",
+)
 
 _STR = pa.string()
 _INT = pa.int64()
@@ -36,18 +53,42 @@ _TS = pa.timestamp("us", tz="UTC")
 _STRS = pa.list_(pa.string())
 
 MESSAGE_SCHEMA = pa.schema(
-    [("platform", _STR), ("id", _STR), ("author_id", _STR), ("created_at", _TS),
-     ("text", _STR), ("kind", _STR), ("lang", _STR), ("url", _STR), ("title", _STR),
-     ("parent_id", _STR), ("root_id", _STR), ("parent_author_id", _STR),
-     ("quoted_id", _STR), ("quoted_author_id", _STR), ("shared_id", _STR),
-     ("shared_author_id", _STR)]
+    [
+        ("platform", _STR),
+        ("id", _STR),
+        ("author_id", _STR),
+        ("created_at", _TS),
+        ("text", _STR),
+        ("kind", _STR),
+        ("lang", _STR),
+        ("url", _STR),
+        ("title", _STR),
+        ("parent_id", _STR),
+        ("root_id", _STR),
+        ("parent_author_id", _STR),
+        ("quoted_id", _STR),
+        ("quoted_author_id", _STR),
+        ("shared_id", _STR),
+        ("shared_author_id", _STR),
+    ]
     + [(m, _INT) for m in MESSAGE_METRICS]
     + [("mentions", _STRS), ("hashtags", _STRS), ("links", _STRS), ("raw", _STR)]
 )
 AUTHOR_SCHEMA = pa.schema(
-    [("platform", _STR), ("id", _STR), ("handle", _STR), ("name", _STR),
-     ("followers", _INT), ("following", _INT), ("posts_count", _INT), ("created_at", _TS),
-     ("verified", pa.bool_()), ("description", _STR), ("url", _STR), ("is_owned", pa.bool_())]
+    [
+        ("platform", _STR),
+        ("id", _STR),
+        ("handle", _STR),
+        ("name", _STR),
+        ("followers", _INT),
+        ("following", _INT),
+        ("posts_count", _INT),
+        ("created_at", _TS),
+        ("verified", pa.bool_()),
+        ("description", _STR),
+        ("url", _STR),
+        ("is_owned", pa.bool_()),
+    ]
 )
 _MESSAGE_FIELDS = [f for f in MESSAGE_SCHEMA.names if f not in ("author_id", "raw")]
 _AUTHOR_FIELDS = AUTHOR_SCHEMA.names
@@ -99,75 +140,138 @@ _message_row = attrgetter(*[f for f in MESSAGE_SCHEMA.names if f not in ("author
 _author_row = attrgetter(*AUTHOR_SCHEMA.names)
 
 
+def _column(values: Sequence[Any], type_: pa.DataType) -> pa.Array:
+    # pyarrow converts Python str lists ~10x faster by inference than with an explicit
+    # pa.string() (measured on 1.6 KB raw records); cast afterwards, a no-op for strings.
+    if type_ == _STR:
+        return pa.array(values).cast(_STR)
+    return pa.array(values, type_)
+
+
+def _table(names: Sequence[str], columns: Sequence[Sequence[Any]], schema: pa.Schema) -> pa.Table:
+    arrays = [
+        _column(col, schema.field(name).type) for name, col in zip(names, columns, strict=True)
+    ]
+    return pa.Table.from_arrays(arrays, names=list(names)).select(schema.names).cast(schema)
+
+
 def messages_table(messages: Sequence[Message], raws: Sequence[str | None]) -> pa.Table:
     """Arrow table of a batch, built column-wise from per-message tuples (C-speed getters)."""
-    columns = list(zip(*map(_message_row, messages), strict=True)) if messages else [
-        () for _ in _MESSAGE_FIELDS]
-    arrays = dict(zip(_MESSAGE_FIELDS, columns, strict=True))
-    arrays["author_id"] = [m.author.id if m.author is not None else None for m in messages]
-    arrays["raw"] = raws
-    return pa.Table.from_pydict(
-        {name: arrays[name] for name in MESSAGE_SCHEMA.names}, schema=MESSAGE_SCHEMA
-    )
+    rows = list(map(_message_row, messages))
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in _MESSAGE_FIELDS]
+    names = [*_MESSAGE_FIELDS, "author_id", "raw"]
+    authors = [m.author.id if m.author is not None else None for m in messages]
+    return _table(names, [*columns, authors, raws], MESSAGE_SCHEMA)
 
 
 def authors_table(authors: Sequence[Author]) -> pa.Table:
-    columns = list(zip(*map(_author_row, authors), strict=True)) if authors else [
-        () for _ in _AUTHOR_FIELDS]
-    return pa.Table.from_pydict(dict(zip(_AUTHOR_FIELDS, columns, strict=True)),
-                                schema=AUTHOR_SCHEMA)
+    rows = list(map(_author_row, authors))
+    columns = list(zip(*rows, strict=True)) if rows else [() for _ in _AUTHOR_FIELDS]
+    return _table(_AUTHOR_FIELDS, columns, AUTHOR_SCHEMA)
 
 
-def _changed(columns: Iterable[str], fill: bool) -> str:
+def _changed(columns: Iterable[str], fill: bool) -> list[str]:
     if fill:
-        return " OR ".join(f"(m.{c} IS NULL AND b.{c} IS NOT NULL)" for c in columns)
-    return " OR ".join(f"(b.{c} IS NOT NULL AND b.{c} IS DISTINCT FROM m.{c})" for c in columns)
+        return [f"(m.{c} IS NULL AND b.{c} IS NOT NULL)" for c in columns]
+    return [f"(b.{c} IS NOT NULL AND b.{c} IS DISTINCT FROM m.{c})" for c in columns]
 
 
-_COUNT_SQL = f"""
-SELECT count(*) FILTER (WHERE m.id IS NULL),
-       count(*) FILTER (WHERE m.id IS NOT NULL AND ({_changed(MESSAGE_METRICS, False)}
-                                                    OR {_changed(MESSAGE_FILLS, True)}
-                                                    OR (b.root_id IS NOT NULL AND
-                                                        (m.root_id IS NULL OR m.root_inferred)))),
-       count(*) FILTER (WHERE m.id IS NOT NULL)
+# Upserts go by join, not by ON CONFLICT on a primary key: DuckDB keeps a key index whole in
+# memory and its upserts slowed from 0.3 s to 1.3 s a batch as the store grew to 1M messages,
+# while a join against the batch stays flat (~0.1 s). One writer at a time keeps ids unique.
+_MESSAGE_CHANGED = " OR ".join(
+    [
+        *_changed(MESSAGE_METRICS, False),
+        *_changed(MESSAGE_FILLS, True),
+        *(f"(len(m.{c}) = 0 AND len(b.{c}) > 0)" for c in ("mentions", "hashtags", "links")),
+        "(b.root_id IS NOT NULL AND (m.root_id IS NULL OR m.root_inferred))",
+    ]
+)
+_STAGE_MESSAGES = f"""
+CREATE OR REPLACE TEMP TABLE staged_messages AS
+SELECT b.*, m.id IS NOT NULL AS existing, m.id IS NOT NULL AND ({_MESSAGE_CHANGED}) AS changed
 FROM batch_messages b LEFT JOIN messages m ON m.platform = b.platform AND m.id = b.id
 """
-
 _MSG_COLS = ", ".join(MESSAGE_SCHEMA.names)
-_UPSERT_MESSAGES = f"""
+_INSERT_MESSAGES = f"""
 INSERT INTO messages ({_MSG_COLS}, source_id, imported_at, updated_at)
-SELECT {_MSG_COLS}, $source_id, $now, $now FROM batch_messages
-ON CONFLICT (platform, id) DO UPDATE SET
-  {", ".join(f"{c} = coalesce(excluded.{c}, {c})" for c in MESSAGE_METRICS)},
-  {", ".join(f"{c} = coalesce({c}, excluded.{c})" for c in MESSAGE_FILLS)},
-  mentions = CASE WHEN len(mentions) = 0 THEN excluded.mentions ELSE mentions END,
-  hashtags = CASE WHEN len(hashtags) = 0 THEN excluded.hashtags ELSE hashtags END,
-  links = CASE WHEN len(links) = 0 THEN excluded.links ELSE links END,
+SELECT {_MSG_COLS}, $source_id, $now, $now FROM staged_messages WHERE NOT existing
+"""
+_UPDATE_MESSAGES = f"""
+UPDATE messages m SET
+  {", ".join(f"{c} = coalesce(s.{c}, m.{c})" for c in MESSAGE_METRICS)},
+  {", ".join(f"{c} = coalesce(m.{c}, s.{c})" for c in MESSAGE_FILLS)},
+  {
+    ", ".join(
+        f"{c} = CASE WHEN len(m.{c}) = 0 THEN s.{c} ELSE m.{c} END"
+        for c in ("mentions", "hashtags", "links")
+    )
+},
   root_id = CASE
       -- the format now names the root: it beats one the store inferred
-      WHEN excluded.root_id IS NOT NULL AND (root_inferred OR
-           (parent_id IS NULL AND excluded.parent_id IS NOT NULL)) THEN excluded.root_id
+      WHEN s.root_id IS NOT NULL AND (m.root_inferred OR
+           (m.parent_id IS NULL AND s.parent_id IS NOT NULL)) THEN s.root_id
       -- a parent appears for a message stored as a thread top: derive its root again
-      WHEN parent_id IS NULL AND excluded.parent_id IS NOT NULL THEN NULL
-      ELSE coalesce(root_id, excluded.root_id) END,
-  root_inferred = root_inferred AND excluded.root_id IS NULL,
-  raw = coalesce(excluded.raw, raw),
-  updated_at = excluded.updated_at
+      WHEN m.parent_id IS NULL AND s.parent_id IS NOT NULL THEN NULL
+      ELSE coalesce(m.root_id, s.root_id) END,
+  root_inferred = m.root_inferred AND s.root_id IS NULL,
+  raw = coalesce(s.raw, m.raw),
+  updated_at = $now
+FROM staged_messages s
+WHERE s.changed AND m.platform = s.platform AND m.id = s.id
+"""
+_COUNT_SQL = """
+SELECT count(*) FILTER (WHERE NOT existing), count(*) FILTER (WHERE changed),
+       count(*) FILTER (WHERE existing AND NOT changed)
+FROM staged_messages
 """
 
+_AUTHOR_CHANGED = " OR ".join(
+    [
+        *(c.replace("m.", "a.") for c in _changed(AUTHOR_PROFILE, False)),
+        "(a.created_at IS NULL AND b.created_at IS NOT NULL)",
+        "(coalesce(b.is_owned, false) AND NOT a.is_owned)",
+    ]
+)
+_STAGE_AUTHORS = f"""
+CREATE OR REPLACE TEMP TABLE staged_authors AS
+SELECT b.*, a.id IS NOT NULL AS existing, a.id IS NOT NULL AND ({_AUTHOR_CHANGED}) AS changed
+FROM batch_authors b LEFT JOIN authors a ON a.platform = b.platform AND a.id = b.id
+"""
 _AUTHOR_COLS = ", ".join(_AUTHOR_FIELDS)
-_UPSERT_AUTHORS = f"""
+_INSERT_AUTHORS = f"""
 INSERT INTO authors ({_AUTHOR_COLS}, first_seen, updated_at)
 SELECT {", ".join(c if c != "is_owned" else "coalesce(is_owned, false)" for c in _AUTHOR_FIELDS)},
        $now, $now
-FROM batch_authors
-ON CONFLICT (platform, id) DO UPDATE SET
-  {", ".join(f"{c} = coalesce(excluded.{c}, {c})" for c in AUTHOR_PROFILE)},
-  created_at = coalesce(created_at, excluded.created_at),
-  is_owned = is_owned OR excluded.is_owned,
-  updated_at = excluded.updated_at
+FROM staged_authors WHERE NOT existing
 """
+_UPDATE_AUTHORS = f"""
+UPDATE authors a SET
+  {", ".join(f"{c} = coalesce(s.{c}, a.{c})" for c in AUTHOR_PROFILE)},
+  created_at = coalesce(a.created_at, s.created_at),
+  is_owned = a.is_owned OR coalesce(s.is_owned, false),
+  updated_at = $now
+FROM staged_authors s
+WHERE s.changed AND a.platform = s.platform AND a.id = s.id
+"""
+
+
+def _upsert(
+    con: duckdb.DuckDBPyConnection,
+    table: pa.Table,
+    name: str,
+    stage: str,
+    insert: str,
+    update: str,
+    params: dict[str, Any],
+) -> None:
+    con.register(name, table)
+    try:
+        con.execute(stage)
+    finally:
+        con.unregister(name)
+    con.execute(insert, params)
+    con.execute(update, {"now": params["now"]})
 
 
 def write_batch(
@@ -181,19 +285,26 @@ def write_batch(
     counts = BatchCounts()
     if messages.num_rows == 0:
         return counts
-    con.register("batch_messages", messages)
-    try:
-        row = one(con, _COUNT_SQL)
-        assert row is not None
-        counts.new, counts.updated = int(row[0]), int(row[1])
-        counts.duplicates = int(row[2]) - counts.updated
-        con.execute(_UPSERT_MESSAGES, {"source_id": source_id, "now": now})
-    finally:
-        con.unregister("batch_messages")
+    _upsert(
+        con,
+        messages,
+        "batch_messages",
+        _STAGE_MESSAGES,
+        _INSERT_MESSAGES,
+        _UPDATE_MESSAGES,
+        {"source_id": source_id, "now": now},
+    )
+    row = one(con, _COUNT_SQL)
+    assert row is not None
+    counts.new, counts.updated, counts.duplicates = (int(x) for x in row)
     if authors.num_rows:
-        con.register("batch_authors", authors)
-        try:
-            con.execute(_UPSERT_AUTHORS, {"now": now})
-        finally:
-            con.unregister("batch_authors")
+        _upsert(
+            con,
+            authors,
+            "batch_authors",
+            _STAGE_AUTHORS,
+            _INSERT_AUTHORS,
+            _UPDATE_AUTHORS,
+            {"now": now},
+        )
     return counts

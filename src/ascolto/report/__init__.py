@@ -1,0 +1,1 @@
+"""Reports: static HTML built from plain data that library functions compute from the store."""

@@ -1,0 +1,264 @@
+"""The overview report: one static HTML file describing what a workspace holds.
+
+``build_overview`` computes plain data from the store (volume by day and platform, top authors,
+biggest threads, owner responses, kinds); ``render_overview`` writes it as a single HTML file
+with the data as JSON and Chart.js inlined, so the page works offline and can be mailed around.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import orjson
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+
+from ascolto import __version__
+
+TEMPLATES = Path(__file__).parent / "templates"
+CHART_JS = Path(__file__).parents[1] / "web" / "static" / "vendor" / "chart.umd.min.js"
+TOP = 15
+
+#: Messages "to" the brand: not by an owned account, not a share, and either in a thread the
+#: brand started or mentioning/replying to an owned account.
+_INBOUND = """
+CREATE OR REPLACE TEMP TABLE overview_inbound AS
+WITH owned AS (SELECT platform, id FROM authors WHERE is_owned),
+owned_roots AS (
+    SELECT m.platform, m.id FROM messages m JOIN owned o
+      ON o.platform = m.platform AND o.id = m.author_id
+    WHERE m.parent_id IS NULL
+),
+owned_mentions AS (
+    SELECT DISTINCT i.platform, i.message_id AS id FROM interactions i JOIN owned o
+      ON o.platform = i.platform AND o.id = i.dst_author_id
+    WHERE i.kind IN ('mention', 'reply', 'quote')
+)
+SELECT m.platform, m.id, m.created_at
+FROM messages m
+LEFT JOIN owned a ON a.platform = m.platform AND a.id = m.author_id
+LEFT JOIN owned_roots r ON r.platform = m.platform AND r.id = m.root_id AND m.id <> m.root_id
+LEFT JOIN owned_mentions t ON t.platform = m.platform AND t.id = m.id
+WHERE a.id IS NULL AND m.kind <> 'share' AND (r.id IS NOT NULL OR t.id IS NOT NULL)
+"""
+
+_RESPONSES = """
+WITH first_reply AS (
+    SELECT r.platform, r.parent_id AS id, min(r.created_at) AS at
+    FROM messages r JOIN authors a ON a.platform = r.platform AND a.id = r.author_id
+    WHERE a.is_owned AND r.parent_id IS NOT NULL
+    GROUP BY ALL
+)
+SELECT i.platform, count(*) AS inbound, count(f.at) AS answered,
+       median(epoch(f.at) - epoch(i.created_at)) / 60 AS median_minutes
+FROM overview_inbound i
+LEFT JOIN first_reply f ON f.platform = i.platform AND f.id = i.id AND f.at >= i.created_at
+GROUP BY ALL ORDER BY inbound DESC, platform
+"""
+
+
+def _rows(
+    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
+) -> list[dict[str, Any]]:
+    cur = con.execute(sql, params or [])
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def build_overview(
+    con: duckdb.DuckDBPyConnection, brand: str = "", top: int = TOP
+) -> dict[str, Any]:
+    """Everything the overview shows, as plain JSON-ready data."""
+    totals = _rows(
+        con,
+        """
+        SELECT count(*) AS messages, count(DISTINCT (platform, author_id)) AS authors,
+               count(DISTINCT (platform, root_id)) AS threads,
+               min(created_at) AS first, max(created_at) AS last
+        FROM messages""",
+    )[0]
+    platforms = [
+        r["platform"]
+        for r in _rows(
+            con, "SELECT platform, count(*) AS n FROM messages GROUP BY 1 ORDER BY 2 DESC, 1"
+        )
+    ]
+    return {
+        "brand": brand,
+        "generated_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+        "version": __version__,
+        "first": _iso(totals["first"]),
+        "last": _iso(totals["last"]),
+        "totals": {k: totals[k] for k in ("messages", "authors", "threads")},
+        "platforms": platforms,
+        "owned": _rows(
+            con,
+            """SELECT platform, id, handle, name FROM authors WHERE is_owned
+                              ORDER BY platform, id""",
+        ),
+        "volume": _volume(con, platforms),
+        "kinds": _kinds(con),
+        "top_authors": _top_authors(con, "messages DESC, followers DESC NULLS LAST", top),
+        "top_followed": _top_authors(
+            con, "followers DESC NULLS LAST, messages DESC", top, "a.followers IS NOT NULL"
+        ),
+        "threads": _threads(con, top),
+        "responses": _responses(con),
+    }
+
+
+def _volume(con: duckdb.DuckDBPyConnection, platforms: list[str]) -> dict[str, Any]:
+    """Messages per day and platform; per week or month when the data spans years."""
+    span = _rows(
+        con,
+        """
+        SELECT min(created_at AT TIME ZONE 'UTC')::DATE AS first,
+               max(created_at AT TIME ZONE 'UTC')::DATE AS last FROM messages""",
+    )[0]
+    if span["first"] is None:
+        return {"bucket": "day", "days": [], "series": {}}
+    days = (span["last"] - span["first"]).days
+    bucket = "day" if days <= 200 else "week" if days <= 1500 else "month"
+    rows = _rows(
+        con,
+        f"""
+        SELECT date_trunc('{bucket}', created_at AT TIME ZONE 'UTC')::DATE AS day, platform,
+               count(*) AS n
+        FROM messages GROUP BY ALL ORDER BY day""",
+    )
+    labels = [d.isoformat() for d in _buckets(rows[0]["day"], rows[-1]["day"], bucket)]
+    index = {d: i for i, d in enumerate(labels)}
+    series = {p: [0] * len(labels) for p in platforms}
+    for r in rows:
+        series[r["platform"]][index[r["day"].isoformat()]] = r["n"]
+    return {"bucket": bucket, "days": labels, "series": series}
+
+
+def _buckets(first: date, last: date, bucket: str) -> list[date]:
+    """Every bucket start from ``first`` to ``last``, so quiet periods show as zeros."""
+    out, d = [], first
+    while d <= last:
+        out.append(d)
+        if bucket == "day":
+            d += timedelta(days=1)
+        elif bucket == "week":
+            d += timedelta(weeks=1)
+        else:
+            d = date(d.year + d.month // 12, d.month % 12 + 1, 1)
+    return out
+
+
+def _kinds(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
+    out: dict[str, dict[str, int]] = {}
+    for r in _rows(
+        con,
+        "SELECT platform, kind, count(*) AS n FROM messages GROUP BY ALL ORDER BY platform, kind",
+    ):
+        out.setdefault(r["platform"], {})[r["kind"]] = r["n"]
+    return out
+
+
+def _top_authors(
+    con: duckdb.DuckDBPyConnection, order: str, top: int, where: str = "true"
+) -> list[dict[str, Any]]:
+    return _rows(
+        con,
+        f"""
+        SELECT m.platform, m.author_id AS id, a.handle, a.name, a.followers,
+               coalesce(a.is_owned, false) AS owned, count(*) AS messages,
+               count(*) FILTER (WHERE m.parent_id IS NOT NULL) AS replies
+        FROM messages m LEFT JOIN authors a ON a.platform = m.platform AND a.id = m.author_id
+        WHERE m.author_id IS NOT NULL AND {where}
+        GROUP BY ALL ORDER BY {order}, m.platform, m.author_id LIMIT ?""",
+        [top],
+    )
+
+
+def _threads(con: duckdb.DuckDBPyConnection, top: int) -> list[dict[str, Any]]:
+    rows = _rows(
+        con,
+        """
+        WITH sizes AS (
+            SELECT platform, root_id, count(*) - 1 AS replies,
+                   count(DISTINCT author_id) AS authors, max(created_at) AS last
+            FROM messages WHERE root_id IS NOT NULL GROUP BY ALL
+            HAVING count(*) > 1
+        )
+        SELECT s.platform, s.root_id AS id, s.replies, s.authors, s.last,
+               r.created_at AS started, coalesce(r.title, r.text) AS text, r.url,
+               a.handle, a.name
+        FROM sizes s
+        LEFT JOIN messages r ON r.platform = s.platform AND r.id = s.root_id
+        LEFT JOIN authors a ON a.platform = r.platform AND a.id = r.author_id
+        ORDER BY s.replies DESC, s.platform, s.root_id LIMIT ?""",
+        [top],
+    )
+    for r in rows:
+        r["started"], r["last"] = _iso(r["started"]), _iso(r["last"])
+        if r["text"] and len(r["text"]) > 160:
+            r["text"] = r["text"][:157] + "…"
+    return rows
+
+
+def _responses(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    con.execute(_INBOUND)
+    try:
+        rows = _rows(con, _RESPONSES)
+    finally:
+        con.execute("DROP TABLE IF EXISTS overview_inbound")
+    for r in rows:
+        r["unanswered"] = r["inbound"] - r["answered"]
+        r["rate"] = round(r["answered"] / r["inbound"], 4) if r["inbound"] else None
+        if r["median_minutes"] is not None:
+            r["median_minutes"] = round(float(r["median_minutes"]), 1)
+    owned = _rows(con, "SELECT count(*) AS n FROM authors WHERE is_owned")[0]["n"]
+    return {"owned_accounts": owned, "by_platform": rows}
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value is not None else None
+
+
+def render_overview(data: dict[str, Any], path: Path) -> Path:
+    """Write ``data`` as one self-contained HTML file at ``path``; returns ``path``."""
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=select_autoescape(["j2"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    template = env.get_template("overview.html.j2")
+    payload = orjson.dumps(data, default=str).decode()
+    html = template.render(
+        data=data, data_json=_script_safe(payload), chart_js=_chart_js(), minutes=_minutes
+    )
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(html, encoding="utf-8")
+    return path
+
+
+def _chart_js() -> str:
+    """The vendored Chart.js, without its source-map line (the map is not shipped)."""
+    text = CHART_JS.read_text(encoding="utf-8")
+    return "\n".join(
+        line for line in text.splitlines() if not line.startswith("//# sourceMappingURL")
+    )
+
+
+def _script_safe(text: str) -> str:
+    """JSON that cannot close the ``<script>`` element it sits in."""
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
+def _minutes(value: float | None) -> str:
+    """``95.0`` -> ``1 h 35 min``; days for long waits."""
+    if value is None:
+        return "–"
+    if value < 60:
+        return f"{value:.0f} min"
+    if value < 48 * 60:
+        h, m = divmod(round(value), 60)
+        return f"{h} h {m:02d} min"
+    return f"{value / 1440:.1f} days"

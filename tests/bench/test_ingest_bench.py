@@ -1,0 +1,45 @@
+"""A small real run of ``bench/ingest.py`` (``make bench`` runs the full sizes)."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[2] / "bench" / "ingest.py"
+
+
+def _bench_module():
+    spec = importlib.util.spec_from_file_location("bench_ingest", BENCH)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_generated_tweets_import_without_loss(tmp_path: Path) -> None:
+    bench = _bench_module()
+    out = tmp_path / "ingest.json"
+    result = bench.main(["--sizes", "4000", "--out", str(out), "--workdir", str(tmp_path)])
+    row = result["rows"][0]
+    assert row["messages"] == 4000
+    assert row["duckdb_read_json_s"] > 0 and row["ascolto_ingest_s"] > 0
+    assert row["ratio"] == pytest.approx(
+        row["ascolto_ingest_s"] / row["duckdb_read_json_s"], rel=0.05
+    )
+    assert row["ascolto_peak_mb"] < 1500
+    assert json.loads(out.read_text())["rows"][0]["messages"] == 4000
+
+
+@pytest.mark.slow
+def test_full_size_targets(tmp_path: Path) -> None:
+    """The issue's targets at 250k messages: run with `pytest -m slow`."""
+    bench = _bench_module()
+    result = bench.main(
+        ["--sizes", "250000", "--out", str(tmp_path / "i.json"), "--workdir", str(tmp_path)]
+    )
+    row = result["rows"][0]
+    assert row["ascolto_peak_mb"] < 1500
+    assert row["ratio"] < 5

@@ -1,0 +1,87 @@
+"""The import pipeline: reader process, interruption, folders."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+from ascolto.errors import AscoltoError
+from ascolto.ingest import ingest
+from ascolto.workspace import Workspace
+from tests.conftest import data_path
+
+pipeline = sys.modules["ascolto.ingest"]
+
+
+def _store(ws: Workspace) -> list[tuple]:
+    with ws.connect(read_only=True) as con:
+        return con.execute(
+            "SELECT platform, id, author_id, created_at, kind, parent_id, root_id, likes, raw "
+            "FROM messages ORDER BY id"
+        ).fetchall()
+
+
+def test_reader_process_gives_the_same_store(tmp_path: Path, monkeypatch) -> None:
+    src = data_path("formats/twitter_v2_twarc2/flat.jsonl")
+    inline = Workspace.create(tmp_path / "inline")
+    first = ingest(inline, [src])
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
+    forked = Workspace.create(tmp_path / "forked")
+    second = ingest(forked, [src])
+    assert first.summary()["new"] == second.summary()["new"] == 164
+    assert _store(inline) == _store(forked)
+
+
+def test_reader_process_errors_are_user_errors(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
+    ws = Workspace.create(tmp_path / "ws")
+    archive = data_path("formats/x_archive/tweets.excerpt.js")
+    with pytest.raises(AscoltoError, match="account"):
+        # A handle the archive never names cannot become an id: the reader says so.
+        ingest(ws, [archive], options=_options(account="nobody_named_this"))
+    with ws.connect(read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM sources").fetchall() == [(0,)]
+
+
+def _options(**values: str):
+    from ascolto.sources.base import Options
+
+    return Options(values=values)
+
+
+def test_interrupted_import_keeps_finished_batches(tmp_path: Path, monkeypatch) -> None:
+    src = data_path("formats/twitter_v2_twarc2/flat.jsonl")
+    ws = Workspace(Workspace.create(tmp_path / "ws").root, {"batch_size": 50})
+    real = pipeline.write_batch
+    calls = {"n": 0}
+
+    def flaky(*args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "write_batch", flaky)
+    with pytest.raises(KeyboardInterrupt):
+        ingest(ws, [src])
+    kept = len(_store(ws))
+    assert 0 < kept < 164  # two whole batches, nothing of the third
+    monkeypatch.setattr(pipeline, "write_batch", real)
+    again = ingest(ws, [src]).summary()
+    assert again["new"] == 164 - kept and len(_store(ws)) == 164
+
+
+def test_folder_skips_unrecognised_files(tmp_path: Path) -> None:
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "notes.txt").write_text("not an export\n")
+    (folder / ".hidden.jsonl").write_text("{}\n")
+    (folder / "tweets.jsonl").write_bytes(
+        data_path("formats/twitter_v2_twarc2/two_tweets.jsonl").read_bytes()
+    )
+    ws = Workspace.create(tmp_path / "ws")
+    result = ingest(ws, [folder])
+    assert [Path(f.path).name for f in result.files] == ["tweets.jsonl"]
+    assert [Path(u).name for u in result.unrecognised] == ["notes.txt"]
