@@ -218,7 +218,7 @@ def run_ascolto(jsonl: Path, ws: Path, n: int) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[250_000, 1_000_000])
-    ap.add_argument("--repeat", type=int, default=1, help="runs per size; medians are reported")
+    ap.add_argument("--repeat", type=int, default=3, help="runs per size; medians are reported")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "ingest.json")
     ap.add_argument("--workdir", type=Path, default=None)
     args = ap.parse_args(argv)

@@ -10,8 +10,10 @@ from __future__ import annotations
 import gc
 import os
 import pickle
+import queue
 import subprocess
 import sys
+import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -27,12 +29,13 @@ from ascolto import sources
 from ascolto.errors import AscoltoError, RecordError, UnknownFormat
 from ascolto.models import Message
 from ascolto.sources.base import Bad, Options, RawRecord, Source
-from ascolto.sources.files import bytes_read, reset_bytes_read
+from ascolto.sources.files import bytes_read, is_compressed, numbered_lines, reset_bytes_read
 from ascolto.store.db import scalar
 from ascolto.store.derive import parse_owner, refresh
 from ascolto.store.quarantine import write_quarantine
 from ascolto.store.writer import (
     authors_table,
+    keep_highest_counts,
     merge_authors,
     messages_table,
     raw_json,
@@ -46,6 +49,8 @@ Progress = Callable[[Path, int, int], None]
 _SKIP_NAMES = {"SOURCE.txt", "README.md", "LICENSE", ".DS_Store"}
 #: WAL size between checkpoints during imports.
 CHECKPOINT_EVERY = "256MB"
+#: Plain files of a line-oriented format at least this big are split between two readers.
+SPLIT_MIN_BYTES = 64 * 1024 * 1024
 #: Files at least this big are parsed in a child process while the store writes.
 PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 _NORMALISE_ERRORS = (RecordError, KeyError, ValueError, TypeError, AttributeError, IndexError)
@@ -147,14 +152,25 @@ class Chunk:
     bytes_read: int
 
 
-def produce(source: Source, path: Path, options: Options, batch_size: int) -> Iterator[Chunk]:
+Part = tuple[int, int]
+
+
+def produce(
+    source: Source, path: Path, options: Options, batch_size: int, part: Part | None = None
+) -> Iterator[Chunk]:
     """Read and normalise ``path`` into write-ready chunks of at most ``batch_size`` messages.
 
     Pure CPU work with no store access, so it can run in a child process beside the writer.
+    ``part`` limits a ``splittable`` source to the lines starting in that byte range.
     A record seen twice in one chunk keeps its last version and counts as a repeat.
     """
     with _young_gc_only():
-        yield from _produce(source, path, options, batch_size)
+        reset_bytes_read()
+        if part is None:
+            records = source.read(path, options)
+        else:
+            records = source.read_lines(numbered_lines(path, *part), options)
+        yield from _produce(records, source, batch_size, skipped_bytes=part[0] if part else 0)
 
 
 @contextmanager
@@ -174,8 +190,9 @@ def _young_gc_only() -> Iterator[None]:
             gc.enable()
 
 
-def _produce(source: Source, path: Path, options: Options, batch_size: int) -> Iterator[Chunk]:
-    reset_bytes_read()
+def _produce(
+    records: Iterator[RawRecord | Bad], source: Source, batch_size: int, skipped_bytes: int
+) -> Iterator[Chunk]:
     batch: dict[tuple[str, str], Message] = {}
     bad: list[Bad] = []
     counts = [0, 0, 0]  # records, skipped, repeats
@@ -191,7 +208,7 @@ def _produce(source: Source, path: Path, options: Options, batch_size: int) -> I
             records,
             skipped,
             repeats,
-            bytes_read(),
+            max(bytes_read() - skipped_bytes, 0),
         )
         del messages, authors
         batch.clear()
@@ -200,7 +217,7 @@ def _produce(source: Source, path: Path, options: Options, batch_size: int) -> I
         gc.collect(0)  # cheap once the batch is released; catches any stray cycles
         return out
 
-    for item in source.read(path, options):
+    for item in records:
         counts[0] += 1
         if isinstance(item, Bad):
             bad.append(item)
@@ -215,8 +232,10 @@ def _produce(source: Source, path: Path, options: Options, batch_size: int) -> I
                     counts[1] += 1
             if message is not None:
                 key = (message.platform, message.id)
-                if key in batch:
+                earlier = batch.get(key)
+                if earlier is not None:
                     counts[2] += 1
+                    keep_highest_counts(message, earlier)
                 batch[key] = message
         if len(batch) >= batch_size or len(bad) >= batch_size:
             yield chunk()
@@ -225,10 +244,10 @@ def _produce(source: Source, path: Path, options: Options, batch_size: int) -> I
 
 def reader_main(fd: int) -> None:
     """Reader-process entry: read the job from stdin, send chunks down pipe ``fd``."""
-    source_name, path, options, batch_size = pickle.load(sys.stdin.buffer)
+    source_name, path, options, batch_size, part = pickle.load(sys.stdin.buffer)
     with os.fdopen(fd, "wb") as out:
         try:
-            for c in produce(sources.get(source_name), Path(path), options, batch_size):
+            for c in produce(sources.get(source_name), Path(path), options, batch_size, part):
                 pickle.dump(("chunk", c), out, protocol=pickle.HIGHEST_PROTOCOL)
             pickle.dump(("done", None), out)
         except AscoltoError as e:
@@ -242,45 +261,88 @@ def reader_main(fd: int) -> None:
 _READER = "import sys; from ascolto.ingest import reader_main; reader_main(int(sys.argv[1]))"
 
 
-def _chunks(source: Source, path: Path, options: Options, batch_size: int) -> Iterator[Chunk]:
-    """Chunks of ``path``: produced in a reader process for big files (parsing then overlaps
-    the store's writes on a second core), inline for small ones (no process start cost).
+def _parts(source: Source, path: Path) -> list[Part | None]:
+    """How to read ``path``: ``[]`` inline, ``[None]`` one reader process, or byte ranges
+    for two (a big plain file of a line-oriented format)."""
+    size = path.stat().st_size
+    if size < PARALLEL_MIN_BYTES or (os.cpu_count() or 1) < 2:
+        return []
+    if source.splittable and size >= SPLIT_MIN_BYTES and not is_compressed(path):
+        return [(0, size // 2), (size // 2, size + 1)]
+    return [None]
 
-    The reader is a plain subprocess, not multiprocessing: spawn would re-import the caller's
+
+def _chunks(source: Source, path: Path, options: Options, batch_size: int) -> Iterator[Chunk]:
+    """Chunks of ``path``: produced by reader processes for big files (parsing then overlaps
+    the store's writes on the other core), inline for small ones (no process start cost).
+
+    Readers are plain subprocesses, not multiprocessing: spawn would re-import the caller's
     ``__main__`` and fork would copy DuckDB's and Arrow's threads.
     """
-    if path.stat().st_size < PARALLEL_MIN_BYTES or (os.cpu_count() or 1) < 2:
+    parts = _parts(source, path)
+    if not parts:
         yield from produce(source, path, options, batch_size)
         return
+    inbox: queue.Queue[tuple[int, str, Any]] = queue.Queue(maxsize=2 * len(parts))
+    procs = [
+        _start_reader(i, (source.name, str(path), options, batch_size, part), inbox)
+        for i, part in enumerate(parts)
+    ]
+    done_bytes = [0] * len(parts)
+    try:
+        running = len(procs)
+        while running:
+            i, kind, payload = inbox.get()
+            if kind == "chunk":
+                done_bytes[i] = payload.bytes_read
+                payload.bytes_read = sum(done_bytes)
+                yield payload
+            elif kind == "done":
+                running -= 1
+            elif kind == "error":
+                raise AscoltoError(payload)
+            elif kind == "eof":
+                raise AscoltoError(f"{path}: the reader process stopped (exit code {payload})")
+            else:
+                raise RuntimeError(f"reading {path} failed in the reader process:\n{payload}")
+    finally:
+        for proc in procs:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+        while not inbox.empty():  # unblock pump threads still holding a chunk
+            inbox.get_nowait()
+
+
+def _start_reader(
+    index: int, job: tuple[Any, ...], inbox: queue.Queue[tuple[int, str, Any]]
+) -> subprocess.Popen[bytes]:
+    """Start one reader process and a thread that moves its messages into ``inbox``."""
     read_fd, write_fd = os.pipe()
     proc = subprocess.Popen(
-        [sys.executable, "-c", _READER, str(write_fd)], stdin=subprocess.PIPE, pass_fds=(write_fd,)
+        [sys.executable, "-c", _READER, str(write_fd)],
+        stdin=subprocess.PIPE,
+        pass_fds=(write_fd,),
     )
     os.close(write_fd)
-    try:
-        assert proc.stdin is not None
-        pickle.dump((source.name, str(path), options, batch_size), proc.stdin)
-        proc.stdin.close()
+    assert proc.stdin is not None
+    pickle.dump(job, proc.stdin)
+    proc.stdin.close()
+
+    def pump() -> None:
         with os.fdopen(read_fd, "rb") as pipe:
             while True:
                 try:
                     kind, payload = pickle.load(pipe)
-                except EOFError:
-                    raise AscoltoError(
-                        f"{path}: the reader process stopped (exit code {proc.wait()})"
-                    ) from None
-                if kind == "chunk":
-                    yield payload
-                elif kind == "done":
-                    break
-                elif kind == "error":
-                    raise AscoltoError(payload)
-                else:
-                    raise RuntimeError(f"reading {path} failed in the reader process:\n{payload}")
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-        proc.wait()
+                except (EOFError, OSError, pickle.UnpicklingError):
+                    inbox.put((index, "eof", proc.wait()))
+                    return
+                inbox.put((index, kind, payload))
+                if kind != "chunk":
+                    return
+
+    threading.Thread(target=pump, daemon=True).start()
+    return proc
 
 
 def _ingest_file(

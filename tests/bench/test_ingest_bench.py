@@ -22,7 +22,9 @@ def _bench_module():
 def test_generated_tweets_import_without_loss(tmp_path: Path) -> None:
     bench = _bench_module()
     out = tmp_path / "ingest.json"
-    result = bench.main(["--sizes", "4000", "--out", str(out), "--workdir", str(tmp_path)])
+    result = bench.main(
+        ["--sizes", "4000", "--repeat", "1", "--out", str(out), "--workdir", str(tmp_path)]
+    )
     row = result["rows"][0]
     assert row["messages"] == 4000
     assert row["duckdb_read_json_s"] > 0 and row["ascolto_ingest_s"] > 0

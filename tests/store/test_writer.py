@@ -62,6 +62,15 @@ def test_reimport_updates_metrics_and_fills_missing(con: duckdb.DuckDBPyConnecti
     assert con.execute("SELECT count(*) FROM messages").fetchall()[0] == (2,)
 
 
+def test_counters_keep_the_highest_value_whatever_the_order(
+    con: duckdb.DuckDBPyConnection,
+) -> None:
+    _write(con, [_msg("1", likes=9, shares=2, score=5)])
+    _write(con, [_msg("1", likes=4, shares=3, score=-1)])  # an older capture arrives later
+    row = con.execute("SELECT likes, shares, score FROM messages").fetchall()
+    assert row == [(9, 3, -1)]  # counters only grow; a Reddit score can fall
+
+
 def test_author_profile_newest_wins_and_ownership_sticks(con: duckdb.DuckDBPyConnection) -> None:
     _write(con, [_msg("1", author=Author("x", "u1", handle="brand", followers=10, is_owned=True))])
     _write(con, [_msg("2", author=Author("x", "u1", followers=25))])

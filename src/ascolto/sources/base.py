@@ -88,6 +88,16 @@ class Source:
         """Yield the file's records one message each, or ``Bad`` for malformed ones."""
         raise NotImplementedError
 
+    #: Line-oriented formats set this and implement ``read_lines``: big plain files are then
+    #: split between two reader processes at line boundaries.
+    splittable: ClassVar[bool] = False
+
+    def read_lines(
+        self, lines: Iterator[tuple[int, bytes]], options: Options
+    ) -> Iterator[RawRecord | Bad]:
+        """Like ``read``, over ``(line_number, line)`` pairs (only for ``splittable`` ones)."""
+        raise NotImplementedError
+
     def normalise(self, raw: RawRecord) -> Message | None:
         """Map one raw record to a ``Message`` (``None`` to skip it on purpose, e.g. a like).
 

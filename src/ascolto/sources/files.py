@@ -76,6 +76,53 @@ def read_head(path: Path, size: int = HEAD_BYTES) -> str:
     return data.decode("utf-8-sig", errors="replace")
 
 
+def is_compressed(path: Path) -> bool:
+    """Whether ``open_binary`` would decompress the file (so it cannot be split by bytes)."""
+    with path.open("rb") as f:
+        magic = f.read(4)
+    return magic == b"\x28\xb5\x2f\xfd" or magic[:2] == b"\x1f\x8b" or magic[:3] == b"BZh"
+
+
+def numbered_lines(
+    path: Path, start: int = 0, end: int | None = None
+) -> Iterator[tuple[int, bytes]]:
+    """``(line_number, line)`` for the lines that START in bytes ``[start, end)``.
+
+    Lets two reader processes share one big line-oriented file: a line belongs to the range
+    it starts in, and line numbers stay those of the whole file (the newlines before
+    ``start`` are counted). With the defaults it reads the whole (possibly compressed) file.
+    """
+    if start == 0 and end is None:
+        with open_binary(path) as f:
+            for n, line in enumerate(f, start=1):
+                if n == 1 and line.startswith(b"\xef\xbb\xbf"):
+                    line = line[3:]
+                yield n, line
+        return
+    with open_binary(path) as f:
+        n, pos = 0, 0
+        if start > 0:
+            while pos < start - 1:  # count the lines before the range
+                block = f.read(min(1 << 22, start - 1 - pos))
+                if not block:
+                    return
+                n += block.count(b"\n")
+                pos += len(block)
+            if f.read(1) != b"\n":  # mid-line: that line belongs to the previous range
+                rest = f.readline()
+                pos += len(rest)
+            n += 1
+            pos += 1
+        for line in f:
+            if end is not None and pos >= end:
+                break
+            n += 1
+            pos += len(line)
+            if n == 1 and line.startswith(b"\xef\xbb\xbf"):
+                line = line[3:]
+            yield n, line
+
+
 def jsonl_lines(path: Path) -> Iterator[tuple[int, str, Any] | Bad]:
     """Yield ``(line_number, line_text, parsed)`` per non-blank line, or ``Bad`` for bad JSON."""
     with open_binary(path) as f:

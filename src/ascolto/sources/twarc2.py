@@ -22,7 +22,7 @@ from ascolto.errors import RecordError
 from ascolto.models import Author, Message
 from ascolto.sources.base import Bad, Options, RawRecord, Source
 from ascolto.sources.fields import to_utc
-from ascolto.sources.files import open_binary
+from ascolto.sources.files import numbered_lines
 
 
 class _UserMetrics(msgspec.Struct):
@@ -172,19 +172,23 @@ class Twarc2Source(Source):
             return 0.8
         return 0.0
 
+    splittable = True
+
     def read(self, path: Path, options: Options) -> Iterator[RawRecord | Bad]:
-        with open_binary(path) as f:
-            for n, line in enumerate(f, start=1):
-                if n == 1 and line.startswith(b"\xef\xbb\xbf"):
-                    line = line[3:]
-                if not line.strip():
-                    continue
-                try:
-                    obj = _line.decode(line)
-                    yield from self._records(n, line, obj)
-                except _DECODE_ERRORS as e:
-                    text = line.decode("utf-8", errors="replace").strip()
-                    yield Bad(f"line {n}", f"invalid twarc2 line: {e}", text[:500])
+        return self.read_lines(numbered_lines(path), options)
+
+    def read_lines(
+        self, lines: Iterator[tuple[int, bytes]], options: Options
+    ) -> Iterator[RawRecord | Bad]:
+        for n, line in lines:
+            if not line.strip():
+                continue
+            try:
+                obj = _line.decode(line)
+                yield from self._records(n, line, obj)
+            except _DECODE_ERRORS as e:
+                text = line.decode("utf-8", errors="replace").strip()
+                yield Bad(f"line {n}", f"invalid twarc2 line: {e}", text[:500])
 
     def _records(self, n: int, line: bytes, obj: _Line) -> Iterator[RawRecord | Bad]:
         if obj.data and bytes(obj.data) != b"null":

@@ -73,7 +73,9 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
             source_id         BIGINT,
             imported_at       TIMESTAMPTZ,
             updated_at        TIMESTAMPTZ,
-            raw               JSON
+            -- zstd: KB-sized original records; measured 2.6x smaller and faster to write than
+            -- DuckDB's default (dictionary + FSST) on twarc2 tweets
+            raw               JSON USING COMPRESSION zstd
             -- unique on (platform, id), kept by the writer's join upsert (see store/writer.py)
         );
         CREATE TABLE interactions (

@@ -22,6 +22,10 @@ from ascolto.store.db import one
 
 #: Counts and profile numbers: the newest non-null value wins on re-import.
 MESSAGE_METRICS = ("likes", "shares", "replies", "quotes", "views", "score")
+#: Engagement counters only grow: the highest value seen wins, so the store does not depend
+#: on the order records arrive in (the same tweet repeated across a file, parallel readers).
+#: ``score`` (Reddit) can fall: the latest known value wins.
+COUNTERS = ("likes", "shares", "replies", "quotes", "views")
 #: Everything else: filled when missing, never overwritten by a later import.
 MESSAGE_FILLS = (
     "author_id",
@@ -119,6 +123,16 @@ def raw_json(raw: Any) -> str | None:
     return orjson.dumps(raw, default=str, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
+def keep_highest_counts(message: Message, earlier: Message) -> None:
+    """Give ``message`` the higher of its and ``earlier``'s counters (see ``COUNTERS``)."""
+    for c in COUNTERS:
+        old = getattr(earlier, c)
+        if old is not None:
+            new = getattr(message, c)
+            if new is None or old > new:
+                setattr(message, c, old)
+
+
 def merge_authors(authors: Iterable[Author]) -> list[Author]:
     """One author per ``(platform, id)``; a fuller profile (with a handle) replaces a bare id.
 
@@ -181,7 +195,11 @@ def _changed(columns: Iterable[str], fill: bool) -> list[str]:
 # while a join against the batch stays flat (~0.1 s). One writer at a time keeps ids unique.
 _MESSAGE_CHANGED = " OR ".join(
     [
-        *_changed(MESSAGE_METRICS, False),
+        *(
+            f"(coalesce(b.{c} > m.{c}, false) OR (m.{c} IS NULL AND b.{c} IS NOT NULL))"
+            for c in COUNTERS
+        ),
+        "(b.score IS NOT NULL AND b.score IS DISTINCT FROM m.score)",
         *_changed(MESSAGE_FILLS, True),
         *(f"(len(m.{c}) = 0 AND len(b.{c}) > 0)" for c in ("mentions", "hashtags", "links")),
         "(b.root_id IS NOT NULL AND (m.root_id IS NULL OR m.root_inferred))",
@@ -199,7 +217,8 @@ SELECT {_MSG_COLS}, $source_id, $now, $now FROM staged_messages WHERE NOT existi
 """
 _UPDATE_MESSAGES = f"""
 UPDATE messages m SET
-  {", ".join(f"{c} = coalesce(s.{c}, m.{c})" for c in MESSAGE_METRICS)},
+  {", ".join(f"{c} = greatest(s.{c}, m.{c})" for c in COUNTERS)},
+  score = coalesce(s.score, m.score),
   {", ".join(f"{c} = coalesce(m.{c}, s.{c})" for c in MESSAGE_FILLS)},
   {
     ", ".join(
