@@ -65,7 +65,7 @@ SETTINGS: dict[str, SettingSpec] = {
         ),
         SettingSpec(
             "memory_limit",
-            "512MB",
+            "384MB",
             "Memory the store may use for caching before it spills to disk (DuckDB syntax).",
             _as_memory,
         ),

@@ -283,7 +283,7 @@ def _chunks(source: Source, path: Path, options: Options, batch_size: int) -> It
     if not parts:
         yield from produce(source, path, options, batch_size)
         return
-    inbox: queue.Queue[tuple[int, str, Any]] = queue.Queue(maxsize=2 * len(parts))
+    inbox: queue.Queue[tuple[int, str, Any]] = queue.Queue(maxsize=len(parts))
     procs = [
         _start_reader(i, (source.name, str(path), options, batch_size, part), inbox)
         for i, part in enumerate(parts)
