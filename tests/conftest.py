@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from ascolto.models import Message
+from ascolto.sources.base import Options, RawRecord, Source
 from ascolto.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -26,6 +28,17 @@ def example_path(relative: str) -> Path:
     if relative.startswith("tests/"):
         return ROOT / relative
     return data_path(relative)
+
+
+def read_messages(source: Source, path: Path, **options: str) -> list[Message]:
+    """Every message ``source`` reads from a clean file; a bad record fails the test."""
+    out = []
+    for record in source.read(path, Options(values=options)):
+        assert isinstance(record, RawRecord), record
+        message = source.normalise(record)
+        if message is not None:
+            out.append(message)
+    return out
 
 
 @pytest.fixture

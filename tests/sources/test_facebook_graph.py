@@ -14,7 +14,7 @@ from ascolto.sources import facebook_graph
 from ascolto.sources.base import Bad, Options, RawRecord
 from ascolto.sources.files import read_head
 from ascolto.workspace import Workspace
-from tests.conftest import data_path
+from tests.conftest import data_path, read_messages
 
 SRC = facebook_graph.SOURCE
 FOLDER = "formats/facebook_graph"
@@ -22,12 +22,7 @@ POST = "19292868552_10158407654328553"
 
 
 def _messages(path: Path) -> list[Message]:
-    out = []
-    for r in SRC.read(path, Options()):
-        assert isinstance(r, RawRecord), r
-        m = SRC.normalise(r)
-        out.append(m)
-    return out
+    return read_messages(SRC, path)
 
 
 def _fixture(name: str) -> Path:

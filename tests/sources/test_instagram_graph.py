@@ -11,10 +11,10 @@ from ascolto import sources
 from ascolto.ingest import ingest
 from ascolto.models import Message
 from ascolto.sources import instagram_graph
-from ascolto.sources.base import Bad, Options, RawRecord
+from ascolto.sources.base import Bad, Options
 from ascolto.sources.files import read_head
 from ascolto.workspace import Workspace
-from tests.conftest import data_path
+from tests.conftest import data_path, read_messages
 
 SRC = instagram_graph.SOURCE
 FOLDER = "formats/instagram_graph"
@@ -22,11 +22,7 @@ MEDIA = "17846368219941692"
 
 
 def _messages(path: Path) -> list[Message]:
-    out = []
-    for r in SRC.read(path, Options()):
-        assert isinstance(r, RawRecord), r
-        out.append(SRC.normalise(r))
-    return out
+    return read_messages(SRC, path)
 
 
 def _fixture(name: str) -> Path:

@@ -16,7 +16,7 @@ from ascolto.sources import x_archive
 from ascolto.sources.base import Bad, Options, RawRecord
 from ascolto.sources.files import read_head
 from ascolto.workspace import Workspace
-from tests.conftest import ROOT, data_path
+from tests.conftest import ROOT, data_path, read_messages
 
 SRC = x_archive.SOURCE
 EXCERPT = "formats/x_archive/tweets.excerpt.js"
@@ -25,13 +25,7 @@ THREAD_ROOT = "1552312411591417860"
 
 
 def _messages(path: Path, **options: str) -> list[Message]:
-    out = []
-    for r in SRC.read(path, Options(values=options)):
-        assert isinstance(r, RawRecord), r
-        m = SRC.normalise(r)
-        assert m is not None
-        out.append(m)
-    return out
+    return read_messages(SRC, path, **options)
 
 
 def test_excerpt_kinds_thread_and_ids() -> None:

@@ -15,7 +15,7 @@ from ascolto.sources import youtube
 from ascolto.sources.base import Bad, Options, RawRecord
 from ascolto.sources.files import read_head
 from ascolto.workspace import Workspace
-from tests.conftest import data_path
+from tests.conftest import data_path, read_messages
 
 SRC = youtube.SOURCE
 FOLDER = "formats/youtube"
@@ -24,11 +24,7 @@ VIDEO_OWNER = "UC_x5XG1OV2P6uZZ5FSM9Ttw"
 
 
 def _messages(path: Path) -> list[Message]:
-    out = []
-    for r in SRC.read(path, Options()):
-        assert isinstance(r, RawRecord), r
-        out.append(SRC.normalise(r))
-    return out
+    return read_messages(SRC, path)
 
 
 def _fixture(name: str) -> Path:

@@ -39,7 +39,7 @@ from ascolto.errors import RecordError
 from ascolto.models import Author, Message
 from ascolto.sources.base import Bad, Options, RawRecord, Source
 from ascolto.sources.fields import hashtags_in, links_in, to_int, to_utc
-from ascolto.sources.files import json_documents
+from ascolto.sources.files import json_objects
 
 _EMPTY: Mapping[str, Any] = {}
 _GRAPH_TIME = re.compile(r'"created_time"\s*:\s*"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}"')
@@ -199,21 +199,14 @@ class FacebookGraphSource(Source):
         return 0.9 if any(k in head for k in _MESSAGE_KEYS) else 0.6
 
     def read(self, path: Path, options: Options) -> Iterator[RawRecord | Bad]:
-        for item in json_documents(path):
+        for item in json_objects(path):
             if isinstance(item, Bad):
                 yield item
             else:
                 yield from self._document(item[1], item[0])
 
-    def _document(self, doc: Any, base: str) -> Iterator[RawRecord | Bad]:
+    def _document(self, doc: dict[str, Any], base: str) -> Iterator[RawRecord | Bad]:
         where = base or "file"
-        if isinstance(doc, list):
-            for i, sub in enumerate(doc):
-                yield from self._document(sub, f"{base} [{i}]".strip())
-            return
-        if not isinstance(doc, dict):
-            yield Bad(where, "not a JSON object", _excerpt(doc))
-            return
         data = doc.get("data")
         if isinstance(doc.get("error"), dict):
             yield Bad(where, f"API error response: {doc['error'].get('message')}", _excerpt(doc))

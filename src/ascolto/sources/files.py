@@ -174,6 +174,29 @@ def json_documents(path: Path) -> Iterator[tuple[str, Any] | Bad]:
         yield Bad("file", f"invalid JSON: {e}", data[:500].decode("utf-8", "replace"))
 
 
+def json_objects(path: Path) -> Iterator[tuple[str, dict[str, Any]] | Bad]:
+    """``(location, object)`` per JSON object of a file of saved API responses.
+
+    Like ``json_documents``, with top-level arrays (``[response, response]``) flattened
+    (location ``"[i]"``, ``"line 3 [i]"``) and anything that is not an object a ``Bad``.
+    """
+
+    def walk(doc: Any, base: str) -> Iterator[tuple[str, dict[str, Any]] | Bad]:
+        if isinstance(doc, list):
+            for i, sub in enumerate(doc):
+                yield from walk(sub, f"{base} [{i}]".strip())
+        elif isinstance(doc, dict):
+            yield base, doc
+        else:
+            yield Bad(base or "file", "not a JSON object", repr(doc)[:500])
+
+    for item in json_documents(path):
+        if isinstance(item, Bad):
+            yield item
+        else:
+            yield from walk(item[1], item[0])
+
+
 def _nonblank_line(f: IO[bytes]) -> bytes:
     line = f.readline()
     while line and not line.strip():

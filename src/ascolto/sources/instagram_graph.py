@@ -33,7 +33,7 @@ from ascolto.models import Author, Message
 from ascolto.sources.base import Bad, Options, RawRecord, Source
 from ascolto.sources.facebook_graph import graph_edge
 from ascolto.sources.fields import hashtags_in, links_in, mentions_in, to_int, to_utc
-from ascolto.sources.files import json_documents
+from ascolto.sources.files import json_objects
 
 _EMPTY: Mapping[str, Any] = {}
 _IG_TIME = re.compile(r'"timestamp"\s*:\s*"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d{4}"')
@@ -121,21 +121,14 @@ class InstagramGraphSource(Source):
         return 0.9 if any(k in head for k in _IG_KEYS) else 0.6
 
     def read(self, path: Path, options: Options) -> Iterator[RawRecord | Bad]:
-        for item in json_documents(path):
+        for item in json_objects(path):
             if isinstance(item, Bad):
                 yield item
             else:
                 yield from self._document(item[1], item[0])
 
-    def _document(self, doc: Any, base: str) -> Iterator[RawRecord | Bad]:
+    def _document(self, doc: dict[str, Any], base: str) -> Iterator[RawRecord | Bad]:
         where = base or "file"
-        if isinstance(doc, list):
-            for i, sub in enumerate(doc):
-                yield from self._document(sub, f"{base} [{i}]".strip())
-            return
-        if not isinstance(doc, dict):
-            yield Bad(where, "not a JSON object", repr(doc)[:500])
-            return
         data = doc.get("data")
         discovery = doc.get("business_discovery")
         if isinstance(doc.get("error"), dict):
