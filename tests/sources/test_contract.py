@@ -10,7 +10,7 @@ import pytest
 from ascolto import sources
 from ascolto.models import KINDS, PLATFORMS, Message
 from ascolto.sources.base import Bad, Options, RawRecord, Source
-from ascolto.sources.files import read_head
+from ascolto.sources.files import numbered_lines, read_head
 from tests.conftest import example_path
 
 ALL = list(sources.registry().values())
@@ -70,3 +70,17 @@ def test_normalises_examples(source: Source, example: str) -> None:
         again = source.normalise(item)
         assert again is not None and dataclasses.asdict(again) == dataclasses.asdict(m)
     assert messages, f"{example}: no messages"
+
+
+@pytest.mark.parametrize(
+    ("source", "example"), [(s, ex) for s, ex in EXAMPLES if s.splittable], ids=_ids
+)
+def test_splittable_sources_read_the_same_by_lines(source: Source, example: str) -> None:
+    path = example_path(example)
+    whole = [(r.location, type(r).__name__) for r in source.read(path, Options())]
+    size = path.stat().st_size
+    halves = [
+        *source.read_lines(numbered_lines(path, 0, size // 2), Options()),
+        *source.read_lines(numbered_lines(path, size // 2, size + 1), Options()),
+    ]
+    assert [(r.location, type(r).__name__) for r in halves] == whole

@@ -7,6 +7,7 @@ it is that a file is in its format, from the file's content), ``read`` (yields r
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,7 +63,7 @@ class Options:
         return self.values.get(key, default)
 
 
-class Source:
+class Source(ABC):
     """Base class of a source module's single instance. Subclasses set the class attributes."""
 
     #: Short unique name used by ``--format`` (``twarc2``, ``youtube``).
@@ -76,17 +77,17 @@ class Source:
     #: (real data), or ``tests/fixtures/...`` for formats with no public real sample.
     examples: ClassVar[tuple[str, ...]] = ()
 
+    @abstractmethod
     def detect(self, path: Path, head: str) -> float:
         """How sure (0 to 1) this source is that ``path`` is in its format.
 
         ``head`` is the first 64 KiB of the (decompressed) file, decoded as UTF-8. Detection
         is by content; the file name may only break ties.
         """
-        raise NotImplementedError
 
+    @abstractmethod
     def read(self, path: Path, options: Options) -> Iterator[RawRecord | Bad]:
         """Yield the file's records one message each, or ``Bad`` for malformed ones."""
-        raise NotImplementedError
 
     #: Line-oriented formats set this and implement ``read_lines``: big plain files are then
     #: split between two reader processes at line boundaries.
@@ -96,12 +97,12 @@ class Source:
         self, lines: Iterator[tuple[int, bytes]], options: Options
     ) -> Iterator[RawRecord | Bad]:
         """Like ``read``, over ``(line_number, line)`` pairs (only for ``splittable`` ones)."""
-        raise NotImplementedError
+        raise TypeError(f"format {self.name!r} is not line-oriented: it cannot be split")
 
+    @abstractmethod
     def normalise(self, raw: RawRecord) -> Message | None:
         """Map one raw record to a ``Message`` (``None`` to skip it on purpose, e.g. a like).
 
         Pure: no I/O. Raise ``RecordError`` (or let ``KeyError``/``ValueError``/``TypeError``
         escape) for a malformed record; the pipeline quarantines it with its location.
         """
-        raise NotImplementedError
