@@ -177,9 +177,7 @@ def _child(code: str) -> tuple[float, float]:
     """
     with tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=err
-        )
+        proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=err)
         tree = psutil.Process(proc.pid)
         peak = 0
         while proc.poll() is None:
