@@ -11,12 +11,13 @@ import gc
 import os
 import pickle
 import queue
+import signal
 import subprocess
 import sys
 import threading
 import traceback
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -244,6 +245,8 @@ def _produce(
 
 def reader_main(fd: int) -> None:
     """Reader-process entry: read the job from stdin, send chunks down pipe ``fd``."""
+    # Ctrl-C reaches the whole process group: the writer handles it and stops the readers.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     source_name, path, options, batch_size, part = pickle.load(sys.stdin.buffer)
     with os.fdopen(fd, "wb") as out:
         try:
@@ -363,35 +366,64 @@ def _ingest_file(
         )
     )
     try:
-        for chunk in _chunks(source, path, options, batch_size):
-            con.execute("BEGIN TRANSACTION")
-            try:
-                counts = write_batch(con, chunk.messages, chunk.authors, source_id)
-                write_quarantine(con, chunk.bad, source_id, str(path), source.name)
-                con.execute("COMMIT")
-            except Exception:
-                con.execute("ROLLBACK")
-                raise
-            res.records += chunk.records
-            res.skipped += chunk.skipped
-            res.duplicates += chunk.repeats + counts.duplicates
-            res.new += counts.new
-            res.updated += counts.updated
-            res.quarantined += len(chunk.bad)
-            if progress:
-                progress(path, chunk.bytes_read, res.records)
+        with _stop_between_batches() as stop_requested:
+            for chunk in _chunks(source, path, options, batch_size):
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    counts = write_batch(con, chunk.messages, chunk.authors, source_id)
+                    write_quarantine(con, chunk.bad, source_id, str(path), source.name)
+                    con.execute("COMMIT")
+                except BaseException:
+                    with suppress(duckdb.Error):  # already rolled back if COMMIT failed
+                        con.execute("ROLLBACK")
+                    raise
+                res.records += chunk.records
+                res.skipped += chunk.skipped
+                res.duplicates += chunk.repeats + counts.duplicates
+                res.new += counts.new
+                res.updated += counts.updated
+                res.quarantined += len(chunk.bad)
+                if progress:
+                    progress(path, chunk.bytes_read, res.records)
+                if stop_requested():
+                    raise KeyboardInterrupt
     except BaseException as e:
         if res.records == 0:  # nothing of this file was stored: leave no empty import behind
             con.execute("DELETE FROM sources WHERE id = ?", [source_id])
+        else:
+            _record_counts(con, source_id, res)
         if isinstance(e, OSError):
             raise AscoltoError(f"{path}: cannot read the file ({e.strerror or e})") from None
         raise
+    _record_counts(con, source_id, res)
+    return res
+
+
+def _record_counts(con: duckdb.DuckDBPyConnection, source_id: int, res: FileResult) -> None:
     con.execute(
         "UPDATE sources SET records = ?, new = ?, updated = ?, duplicates = ?, quarantined = ? "
         "WHERE id = ?",
         [res.records, res.new, res.updated, res.duplicates, res.quarantined, source_id],
     )
-    return res
+
+
+@contextmanager
+def _stop_between_batches() -> Iterator[Callable[[], bool]]:
+    """Turn Ctrl-C into a request honoured after the current batch commits.
+
+    Interrupting DuckDB mid-statement aborts the transaction and surfaces as an unrelated
+    error; finishing the batch (under a second) keeps the store consistent and the message
+    honest. Only the main thread can own signal handlers; elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield lambda: False
+        return
+    requested: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, _frame: requested.append(signum))
+    try:
+        yield lambda: bool(requested)
+    finally:
+        signal.signal(signal.SIGINT, previous)
 
 
 def _bad_record(raw: RawRecord, error: Exception) -> Bad:

@@ -160,3 +160,38 @@ def test_formats_lists_sources() -> None:
     rows = json.loads(ascolto("formats", "--json").stdout)
     names = {r["name"] for r in rows}
     assert "twarc2" in names and all(r["description"] for r in rows)
+
+
+def test_ctrl_c_stops_between_batches_and_rerun_completes(ws: Path, tmp_path: Path) -> None:
+    import importlib.util
+    import signal
+
+    spec = importlib.util.spec_from_file_location(
+        "bench_ingest", Path(__file__).resolve().parents[2] / "bench" / "ingest.py"
+    )
+    assert spec is not None and spec.loader is not None
+    bench = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(bench)
+    big = tmp_path / "big.jsonl"
+    bench.generate(big, 150_000)  # ~240 MB: split between two reader processes
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ascolto", "ingest", "-w", str(ws), str(big)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    wal = ws / "ascolto.duckdb.wal"
+    deadline = time.time() + 60
+    while time.time() < deadline and proc.poll() is None:  # until a batch is committed
+        if wal.exists() and wal.stat().st_size > 1_000_000:
+            break
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130, err
+    assert "Traceback" not in err and "interrupted" in err
+    kept = json.loads(ascolto("stats", "-w", str(ws), "--json").stdout)["messages"]
+    assert 0 < kept < 150_000
+    again = json.loads(ascolto("ingest", "-w", str(ws), str(big), "--json").stdout)
+    assert again["new"] == 150_000 - kept
+    assert json.loads(ascolto("stats", "-w", str(ws), "--json").stdout)["messages"] == 150_000

@@ -9,7 +9,6 @@ import typer
 from rich.progress import (
     BarColumn,
     DownloadColumn,
-    MofNCompleteColumn,
     Progress,
     TextColumn,
     TimeElapsedColumn,
@@ -17,7 +16,14 @@ from rich.progress import (
 from rich.table import Table
 
 from ascolto import sources
-from ascolto.cli.common import JsonOpt, WorkspaceOpt, console, open_workspace, print_json
+from ascolto.cli.common import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    open_workspace,
+    print_json,
+)
 from ascolto.errors import BadOption
 from ascolto.ingest import ingest as run_ingest
 from ascolto.ingest import plan
@@ -69,19 +75,33 @@ def ingest(
         TextColumn("[bold]{task.description}"),
         BarColumn(),
         DownloadColumn(),
-        MofNCompleteColumn(),
+        TextColumn("{task.fields[records]:,} records"),
         TimeElapsedColumn(),
         console=console,
         transient=True,
         disable=as_json or not console.is_terminal,
     ) as bar:
-        task = bar.add_task("importing", total=total_bytes)
+        task = bar.add_task("importing", total=total_bytes, records=0)
+        done_records: dict[Path, int] = {}
 
-        def on_progress(path: Path, nbytes: int, _records: int) -> None:
+        def on_progress(path: Path, nbytes: int, records: int) -> None:
             done_bytes[path] = min(nbytes, path.stat().st_size)
-            bar.update(task, completed=sum(done_bytes.values()), description=path.name[:40])
+            done_records[path] = records
+            bar.update(
+                task,
+                completed=sum(done_bytes.values()),
+                records=sum(done_records.values()),
+                description=path.name[:40],
+            )
 
-        result = run_ingest(ws, paths, fmt, owner or (), options, on_progress)
+        try:
+            result = run_ingest(ws, paths, fmt, owner or (), options, on_progress)
+        except KeyboardInterrupt:
+            err_console.print(
+                "[yellow]interrupted[/]: every finished batch is stored; "
+                "run the same command again to complete the import"
+            )
+            raise typer.Exit(130) from None
     summary = result.summary()
     if as_json:
         print_json(summary)

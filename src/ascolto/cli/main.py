@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+import duckdb
 import typer
 
 from ascolto.cli import demo, export, ingest, report, workspace
@@ -34,7 +35,7 @@ def run() -> None:
     except AscoltoError as e:
         err_console.print(f"[red]error:[/] {e}", soft_wrap=True)
         sys.exit(2)
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, duckdb.InterruptException):
         err_console.print(
             "[yellow]interrupted[/]: finished batches are stored; run again to resume"
         )

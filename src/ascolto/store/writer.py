@@ -8,6 +8,7 @@ something, ``duplicate`` when it did not.
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
@@ -288,7 +289,10 @@ def _upsert(
     try:
         con.execute(stage)
     finally:
-        con.unregister(name)
+        # After an interrupted or failed statement the transaction is aborted and unregister
+        # fails too; let the original error through.
+        with suppress(duckdb.Error):
+            con.unregister(name)
     con.execute(insert, params)
     con.execute(update, {"now": params["now"]})
 
