@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -45,8 +46,9 @@ class Workspace:
     def reports_dir(self) -> Path:
         return self.root / "reports"
 
-    @property
+    @cached_property
     def settings(self) -> Settings:
+        """Read once per workspace object: ``ascolto.toml`` is not re-read on every access."""
         return Settings.load(self.config_path, self.overrides)
 
     @classmethod

@@ -11,7 +11,7 @@ from ascolto.ingest import ingest
 from ascolto.sources import bluesky
 from ascolto.sources.base import Bad, Options, RawRecord
 from ascolto.workspace import Workspace
-from tests.conftest import ROOT, data_path
+from tests.conftest import ROOT, data_path, read_messages
 
 SRC = bluesky.SOURCE
 JETSTREAM = "formats/bluesky/jetstream_events.sample.jsonl"
@@ -28,13 +28,7 @@ def _items(path: Path) -> list:
 
 
 def _messages(path: Path) -> list:
-    out = []
-    for r in _items(path):
-        if isinstance(r, RawRecord):
-            m = SRC.normalise(r)
-            if m is not None:
-                out.append(m)
-    return out
+    return read_messages(SRC, path, strict=False)
 
 
 def _event(

@@ -12,7 +12,7 @@ from ascolto.ingest import ingest
 from ascolto.sources import mastodon_stream
 from ascolto.sources.base import Bad, Options, RawRecord
 from ascolto.workspace import Workspace
-from tests.conftest import data_path
+from tests.conftest import data_path, read_messages
 
 SRC = mastodon_stream.SOURCE
 SSE = "formats/mastodon/docs_streaming_events_examples.sse"
@@ -25,13 +25,7 @@ def _items(path: Path) -> list:
 
 
 def _messages(path: Path) -> list:
-    out = []
-    for r in _items(path):
-        if isinstance(r, RawRecord):
-            m = SRC.normalise(r)
-            if m is not None:
-                out.append(m)
-    return out
+    return read_messages(SRC, path, strict=False)
 
 
 def _sse_events(text: str) -> list[tuple[str, str]]:

@@ -14,7 +14,7 @@ from ascolto.sources import pushshift, reddit
 from ascolto.sources.base import Bad, Options, RawRecord
 from ascolto.sources.files import read_head
 from ascolto.workspace import Workspace
-from tests.conftest import ROOT, data_path
+from tests.conftest import ROOT, data_path, read_messages
 
 SRC = pushshift.SOURCE
 EXCERPT = "formats/reddit/pushshift_RC_2018-10.excerpt.ndjson"
@@ -24,11 +24,7 @@ RC = FIXTURES / "RC_sample.ndjson"
 
 
 def _messages(path: Path) -> list[Message]:
-    out = []
-    for r in SRC.read(path, Options()):
-        assert not isinstance(r, Bad), r
-        out.append(SRC.normalise(r))
-    return out
+    return read_messages(SRC, path)
 
 
 def test_real_excerpt_comments() -> None:

@@ -9,7 +9,7 @@ from ascolto.models import Message
 from ascolto.sources import reddit
 from ascolto.sources.base import Bad, Options, RawRecord
 from ascolto.workspace import Workspace
-from tests.conftest import data_path
+from tests.conftest import data_path, read_messages
 
 SRC = reddit.SOURCE
 SMALL = "formats/reddit/praw_cassette_comments_2gmzqe.json"
@@ -21,13 +21,7 @@ def _records(relative: str) -> list[RawRecord | Bad]:
 
 
 def _messages(relative: str) -> list[Message]:
-    out = []
-    for r in _records(relative):
-        assert not isinstance(r, Bad), r
-        m = SRC.normalise(r)
-        if m is not None:
-            out.append(m)
-    return out
+    return read_messages(SRC, data_path(relative))
 
 
 def test_small_thread_post_comment_and_op_answer() -> None:

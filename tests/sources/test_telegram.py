@@ -13,7 +13,7 @@ from ascolto.models import Message
 from ascolto.sources import telegram
 from ascolto.sources.base import Bad, Options
 from ascolto.workspace import Workspace
-from tests.conftest import ROOT
+from tests.conftest import ROOT, read_messages
 
 SRC = telegram.SOURCE
 FIXTURES = ROOT / "tests" / "fixtures" / "telegram"
@@ -23,13 +23,7 @@ CHAT = "1567890123"
 
 
 def _messages(path: Path, options: Options | None = None) -> dict[str, Message]:
-    out = {}
-    for r in SRC.read(path, options or Options()):
-        assert not isinstance(r, Bad), r
-        m = SRC.normalise(r)
-        if m is not None:
-            out[m.id] = m
-    return out
+    return {m.id: m for m in read_messages(SRC, path, options)}
 
 
 def _chat(messages: list[dict], **chat: object) -> bytes:

@@ -25,7 +25,7 @@ THREAD_ROOT = "1552312411591417860"
 
 
 def _messages(path: Path, **options: str) -> list[Message]:
-    return read_messages(SRC, path, **options)
+    return read_messages(SRC, path, Options(values=options))
 
 
 def test_excerpt_kinds_thread_and_ids() -> None:

@@ -68,8 +68,7 @@ def ingest(
     options = Options(_pairs(option, "--option"), _pairs(mapping, "--map"))
     for spec in owner or ():
         parse_owner(spec)  # flags are checked before files are opened
-    planned, _ = plan(paths, fmt)
-    total_bytes = sum(p.stat().st_size for p, _ in planned)
+    work = plan(paths, fmt)
     done_bytes: dict[Path, int] = {}
     with Progress(
         TextColumn("[bold]{task.description}"),
@@ -81,7 +80,7 @@ def ingest(
         transient=True,
         disable=as_json or not console.is_terminal,
     ) as bar:
-        task = bar.add_task("importing", total=total_bytes, records=0)
+        task = bar.add_task("importing", total=work.total_bytes, records=0)
         done_records: dict[Path, int] = {}
 
         def on_progress(path: Path, nbytes: int, records: int) -> None:
@@ -95,7 +94,7 @@ def ingest(
             )
 
         try:
-            result = run_ingest(ws, paths, fmt, owner or (), options, on_progress)
+            result = run_ingest(ws, work, fmt, owner or (), options, on_progress)
         except KeyboardInterrupt:
             err_console.print(
                 "[yellow]interrupted[/]: every finished batch is stored; "

@@ -103,10 +103,7 @@ PRODUCTS = (
 )
 #: Launched during the period: talk about it starts on this day.
 COLD_BREW_LAUNCH = datetime(2024, 10, 7, 8, 0, tzinfo=UTC)
-CHRISTMAS_PRODUCT = "Aurora Natale Edizione Limitata"
 CHRISTMAS_LAUNCH = datetime(2024, 11, 25, 8, 0, tzinfo=UTC)
-
-BRAND_HASHTAGS = ("CaffèAurora", "BuongiornoAurora", "caffè", "colazione", "moka", "espresso")
 
 
 def owner_specs() -> list[str]:

@@ -151,8 +151,6 @@ BIOS = (
 )
 
 _MAIL = ("gmail.com", "libero.it", "hotmail.it", "yahoo.it", "outlook.com")
-X_IMAGE = "https://pbs.twimg.com/profile_images/{n}/{h}_normal.jpg"
-X_DEFAULT_IMAGE = "https://abs.twimg.com/sticky/default_profile_images/default_profile_normal.png"
 
 #: The influencer hubs on X: handle, name, followers, community, bio.
 HUBS = (

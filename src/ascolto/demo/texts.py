@@ -34,8 +34,6 @@ CITIES = (
 )
 SHOPS = ("Esselunga", "Coop", "Conad", "Carrefour", "Amazon", "Pam", "Despar", "Iper", "Famila")
 
-INTENTS = ("question", "complaint", "idea", "purchase", "praise", "spam", "chatter")
-
 _IT: dict[str, tuple[str, ...]] = {
     "purchase": (
         "dove lo compro l'{product}? a {city} non lo trovo da nessuna parte {e}",

@@ -32,7 +32,7 @@ from ascolto.errors import RecordError
 from ascolto.models import Author, Message
 from ascolto.sources.base import Bad, Options, RawRecord, Source
 from ascolto.sources.fields import to_int, to_utc
-from ascolto.sources.files import jsonl_lines, load_json, read_head
+from ascolto.sources.files import jsonl_lines, load_json, looks_like_jsonl
 
 _EMPTY: Mapping[str, Any] = {}
 _POST = "app.bsky.feed.post"
@@ -98,7 +98,7 @@ class BlueskySource(Source):
         return 0.0
 
     def read(self, path: Path, options: Options) -> Iterator[RawRecord | Bad]:
-        if _is_jsonl(path):
+        if looks_like_jsonl(path):
             for item in jsonl_lines(path):
                 if isinstance(item, Bad):
                     yield item
@@ -127,12 +127,6 @@ class BlueskySource(Source):
         if kind == "repost":
             return _feed_repost(raw.data)
         return _post_view(raw.data, raw_value)
-
-
-def _is_jsonl(path: Path) -> bool:
-    """One document per line (Jetstream, or AppView pages a collector appended line by line)."""
-    lines = [line for line in read_head(path).split("\n") if line.strip()]
-    return len(lines) > 1 and len(lines[0].strip()) > 1 and lines[1][:1] in ("{", "[")
 
 
 def _appview(obj: Any, prefix: str) -> Iterator[RawRecord | Bad]:

@@ -76,6 +76,13 @@ def read_head(path: Path, size: int = HEAD_BYTES) -> str:
     return data.decode("utf-8-sig", errors="replace")
 
 
+def looks_like_jsonl(path: Path) -> bool:
+    """One JSON document per line: a first line longer than ``[``/``{`` and a second line that
+    starts a document at column 0 (pretty-printed JSON indents, or starts with ``"``/``}``)."""
+    lines = [line for line in read_head(path).split("\n") if line.strip()]
+    return len(lines) > 1 and len(lines[0].strip()) > 1 and lines[1][:1] in ("{", "[")
+
+
 def is_compressed(path: Path) -> bool:
     """Whether ``open_binary`` would decompress the file (so it cannot be split by bytes)."""
     with path.open("rb") as f:

@@ -36,7 +36,7 @@ from ascolto.errors import RecordError
 from ascolto.models import Author, Message
 from ascolto.sources.base import Bad, Options, RawRecord, Source
 from ascolto.sources.fields import html_to_text, links_in, to_int, to_utc
-from ascolto.sources.files import jsonl_lines, load_json, read_head
+from ascolto.sources.files import jsonl_lines, load_json, looks_like_jsonl
 
 _EMPTY: Mapping[str, Any] = {}
 #: Keys that only a Mastodon Status has (checked together, so other JSON with one of them is no
@@ -271,7 +271,7 @@ class MastodonSource(Source):
         return 0.0
 
     def read(self, path: Path, options: Options) -> Iterator[RawRecord | Bad]:
-        if _is_jsonl(path):
+        if looks_like_jsonl(path):
             yield from self._read_jsonl(path)
             return
         try:
@@ -297,13 +297,6 @@ class MastodonSource(Source):
         if isinstance(s, dict) and "uri" not in s and "type" in s and "account" in s:
             return None  # a notification (mention, favourite...): skipped, as in the stream
         return status_message(raw.data, raw.context, raw.text if raw.text is not None else raw.data)
-
-
-def _is_jsonl(path: Path) -> bool:
-    """One JSON document per line: a first line longer than ``[``/``{`` and a second line that
-    starts a document at column 0 (pretty-printed JSON indents, or starts with ``"``/``}``)."""
-    lines = [line for line in read_head(path).split("\n") if line.strip()]
-    return len(lines) > 1 and len(lines[0].strip()) > 1 and lines[1][:1] in ("{", "[")
 
 
 def _records(obj: Any, prefix: str) -> Iterator[RawRecord | Bad]:

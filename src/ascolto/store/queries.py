@@ -9,8 +9,7 @@ from typing import Any
 import duckdb
 
 from ascolto.errors import BadOption
-from ascolto.store.db import one
-from ascolto.store.db import scalar as _scalar
+from ascolto.store.db import one, scalar
 
 
 def stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -24,7 +23,7 @@ def stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     kinds = dict(
         con.execute("SELECT kind, count(*) FROM messages GROUP BY 1 ORDER BY 2 DESC").fetchall()
     )
-    owner_replies = _scalar(
+    owner_replies = scalar(
         con,
         """
         SELECT count(*) FROM messages m JOIN authors a
@@ -33,15 +32,15 @@ def stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         """,
     )
     return {
-        "messages": _scalar(con, "SELECT count(*) FROM messages"),
-        "authors": _scalar(con, "SELECT count(*) FROM authors"),
-        "owned_authors": _scalar(con, "SELECT count(*) FROM authors WHERE is_owned"),
-        "threads": _scalar(con, "SELECT count(DISTINCT (platform, root_id)) FROM messages"),
-        "replies": _scalar(con, "SELECT count(*) FROM messages WHERE parent_id IS NOT NULL"),
+        "messages": scalar(con, "SELECT count(*) FROM messages"),
+        "authors": scalar(con, "SELECT count(*) FROM authors"),
+        "owned_authors": scalar(con, "SELECT count(*) FROM authors WHERE is_owned"),
+        "threads": scalar(con, "SELECT count(DISTINCT (platform, root_id)) FROM messages"),
+        "replies": scalar(con, "SELECT count(*) FROM messages WHERE parent_id IS NOT NULL"),
         "owner_replies": owner_replies,
-        "interactions": _scalar(con, "SELECT count(*) FROM interactions"),
-        "quarantined": _scalar(con, "SELECT count(*) FROM quarantine"),
-        "imports": _scalar(con, "SELECT count(*) FROM sources"),
+        "interactions": scalar(con, "SELECT count(*) FROM interactions"),
+        "quarantined": scalar(con, "SELECT count(*) FROM quarantine"),
+        "imports": scalar(con, "SELECT count(*) FROM sources"),
         "platforms": platforms,
         "kinds": kinds,
         "first": _iso(first),
@@ -86,4 +85,4 @@ def export(con: duckdb.DuckDBPyConnection, output: Path, include_raw: bool = Fal
         )
     output.parent.mkdir(parents=True, exist_ok=True)
     con.execute(f"COPY ({sql}) TO '{target}' ({options})")
-    return int(_scalar(con, "SELECT count(*) FROM messages") or 0)
+    return int(scalar(con, "SELECT count(*) FROM messages") or 0)

@@ -1,8 +1,8 @@
 """Batch writes: messages and authors go to DuckDB as Arrow tables, one transaction a batch.
 
-Import is idempotent on ``(platform, id)``: a record seen again updates metrics (newest known
-value wins) and fills fields that were missing, and is counted as ``updated`` when that changed
-something, ``duplicate`` when it did not.
+Import is idempotent on ``(platform, id)``: a record seen again raises counters to the highest
+value seen, takes the latest score and fills fields that were missing, and is counted as
+``updated`` when that changed something, ``duplicate`` when it did not.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import pyarrow as pa
 from ascolto.models import Author, Message
 from ascolto.store.db import one
 
-#: Counts and profile numbers: the newest non-null value wins on re-import.
+#: Counts of a message; how each merges on re-import: ``COUNTERS`` and ``score`` below.
 MESSAGE_METRICS = ("likes", "shares", "replies", "quotes", "views", "score")
 #: Engagement counters only grow: the highest value seen wins, so the store does not depend
 #: on the order records arrive in (the same tweet repeated across a file, parallel readers).
@@ -104,11 +104,6 @@ class BatchCounts:
     new: int = 0
     updated: int = 0
     duplicates: int = 0
-
-    def add(self, other: BatchCounts) -> None:
-        self.new += other.new
-        self.updated += other.updated
-        self.duplicates += other.duplicates
 
 
 def raw_json(raw: Any) -> str | None:
