@@ -51,26 +51,56 @@ def _options(**values: str):
     return Options(values=values)
 
 
-def test_interrupted_import_keeps_finished_batches(tmp_path: Path, monkeypatch) -> None:
-    src = data_path("formats/twitter_v2_twarc2/flat.jsonl")
-    ws = Workspace(Workspace.create(tmp_path / "ws").root, {"batch_size": 50})
-    real = pipeline.write_batch
+def _fail_third_write(monkeypatch, error: BaseException) -> dict[str, int]:
+    """Make the third ``write_messages`` call of each import raise ``error``."""
+    real = pipeline.write_messages
     calls = {"n": 0}
 
     def flaky(*args, **kwargs):
         calls["n"] += 1
         if calls["n"] == 3:
-            raise KeyboardInterrupt
+            raise error
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(pipeline, "write_batch", flaky)
+    monkeypatch.setattr(pipeline, "write_messages", flaky)
+    return calls
+
+
+def test_interrupted_import_keeps_finished_batches(tmp_path: Path, monkeypatch) -> None:
+    src = data_path("formats/twitter_v2_twarc2/flat.jsonl")
+    ws = Workspace(Workspace.create(tmp_path / "ws").root, {"batch_size": 50})
+    _fail_third_write(monkeypatch, KeyboardInterrupt())
+    monkeypatch.setattr(pipeline, "COMMIT_ROWS", 1)  # a transaction per batch
     with pytest.raises(KeyboardInterrupt):
         ingest(ws, [src])
     kept = len(_store(ws))
     assert 0 < kept < 164  # two whole batches, nothing of the third
-    monkeypatch.setattr(pipeline, "write_batch", real)
+    monkeypatch.undo()
     again = ingest(ws, [src]).summary()
     assert again["new"] == 164 - kept and len(_store(ws)) == 164
+
+
+def test_failure_rolls_back_the_open_transaction_only(tmp_path: Path, monkeypatch) -> None:
+    # Batches share a transaction until it holds a row group: a failure in the third batch
+    # takes the two before it (not yet committed) with it, and leaves no empty import behind.
+    src = data_path("formats/twitter_v2_twarc2/flat.jsonl")
+    ws = Workspace(Workspace.create(tmp_path / "ws").root, {"batch_size": 50})
+    calls = _fail_third_write(monkeypatch, RuntimeError("disk full"))
+    with pytest.raises(RuntimeError):
+        ingest(ws, [src])
+    assert _store(ws) == []
+    with ws.connect(read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM sources").fetchall() == [(0,)]
+    monkeypatch.setattr(pipeline, "COMMIT_ROWS", 100)  # commits after the second batch now
+    calls["n"] = 0
+    with pytest.raises(RuntimeError):
+        ingest(ws, [src])
+    kept = len(_store(ws))
+    assert 50 <= kept < 164
+    with ws.connect(read_only=True) as con:
+        assert con.execute("SELECT new FROM sources").fetchall() == [(kept,)]
+    monkeypatch.undo()
+    assert ingest(ws, [src]).summary()["new"] == 164 - kept
 
 
 def test_folder_skips_unrecognised_files(tmp_path: Path) -> None:

@@ -59,13 +59,13 @@ SETTINGS: dict[str, SettingSpec] = {
         SettingSpec("brand", "", "The brand's name, shown in reports.", str),
         SettingSpec(
             "batch_size",
-            20_000,
-            "Messages written per store transaction during import.",
+            20_480,
+            "Messages an import parses and writes as one batch (transactions group batches).",
             _as_int,
         ),
         SettingSpec(
             "memory_limit",
-            "384MB",
+            "768MB",
             "Memory the store may use for caching before it spills to disk (DuckDB syntax).",
             _as_memory,
         ),

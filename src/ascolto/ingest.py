@@ -1,8 +1,9 @@
 """Import files into a workspace: detect, read, normalise, write in batches, derive.
 
-Each batch is one transaction, so an interrupted import leaves every finished batch stored and
-nothing half-written. Bad records are quarantined with their file and location; the import
-goes on. Unrecognised files named explicitly stop the import before anything is written.
+Batches are written in transactions of about one DuckDB row group (``COMMIT_ROWS``), so an
+interrupted import leaves every committed transaction stored and nothing half-written. Bad
+records are quarantined with their file and location; the import goes on. Unrecognised files
+named explicitly stop the import before anything is written.
 """
 
 from __future__ import annotations
@@ -35,12 +36,14 @@ from ascolto.store.db import scalar
 from ascolto.store.derive import parse_owner, refresh
 from ascolto.store.quarantine import write_quarantine
 from ascolto.store.writer import (
+    BatchCounts,
     authors_table,
     keep_highest_counts,
     merge_authors,
     messages_table,
     raw_json,
-    write_batch,
+    write_authors,
+    write_messages,
 )
 from ascolto.workspace import Workspace
 
@@ -50,6 +53,10 @@ Progress = Callable[[Path, int, int], None]
 _SKIP_NAMES = {"SOURCE.txt", "README.md", "LICENSE", ".DS_Store"}
 #: WAL size between checkpoints during imports.
 CHECKPOINT_EVERY = "256MB"
+#: A write transaction commits once it holds this many records, a DuckDB row group: rows then
+#: go straight to the database file instead of through the write-ahead log first (measured:
+#: half the write time of a commit per 20,000-message batch). Batches are sized to divide it.
+COMMIT_ROWS = 122_880
 #: Plain files of a line-oriented format at least this big are split between two readers.
 SPLIT_MIN_BYTES = 64 * 1024 * 1024
 #: Files at least this big are parsed in a child process while the store writes.
@@ -67,6 +74,19 @@ class FileResult:
     duplicates: int = 0
     quarantined: int = 0
     skipped: int = 0
+
+    def count(self, chunk: Chunk, stored: BatchCounts) -> None:
+        """Add a written chunk and what the store made of it."""
+        self.records += chunk.records
+        self.skipped += chunk.skipped
+        self.quarantined += len(chunk.bad)
+        self.new += stored.new
+        self.updated += stored.updated
+        self.duplicates += chunk.repeats + stored.duplicates
+
+    def absorb(self, other: FileResult) -> None:
+        for name in ("records", "new", "updated", "duplicates", "quarantined", "skipped"):
+            setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
 @dataclass(slots=True)
@@ -148,6 +168,9 @@ def ingest(
         # partly filled row group: with KB-sized raw records that grows with the store
         # (measured 47 s vs 34 s for 600k tweets). Checkpoint less often, and once at the end.
         con.execute(f"SET checkpoint_threshold = '{CHECKPOINT_EVERY}'")
+        # Nothing relies on the physical order of rows (every listing sorts); without it
+        # DuckDB appends and compresses row groups without ordering them first.
+        con.execute("SET preserve_insertion_order = false")
         for path, source in work.files:
             result.files.append(_ingest_file(con, path, source, options, batch_size, progress))
         refresh(con, owners)
@@ -380,29 +403,42 @@ def _ingest_file(
             [source.name, source.platform, str(path.resolve()), datetime.now(UTC)],
         )
     )
+    # Counts of the open transaction (they join ``res`` when it commits) and the author
+    # profiles it has seen (written once, just before it commits).
+    pending: FileResult | None = None
+    profiles: list[pa.Table] = []
+
+    def commit() -> None:
+        nonlocal pending
+        if pending is not None:
+            write_authors(con, profiles)
+            con.execute("COMMIT")
+            res.absorb(pending)
+            pending = None
+            profiles.clear()
+
     try:
         with _stop_between_batches() as stop_requested:
             for chunk in _chunks(source, path, options, batch_size):
-                con.execute("BEGIN TRANSACTION")
-                try:
-                    counts = write_batch(con, chunk.messages, chunk.authors, source_id)
-                    write_quarantine(con, chunk.bad, source_id, str(path), source.name)
-                    con.execute("COMMIT")
-                except BaseException:
-                    with suppress(duckdb.Error):  # already rolled back if COMMIT failed
-                        con.execute("ROLLBACK")
-                    raise
-                res.records += chunk.records
-                res.skipped += chunk.skipped
-                res.duplicates += chunk.repeats + counts.duplicates
-                res.new += counts.new
-                res.updated += counts.updated
-                res.quarantined += len(chunk.bad)
+                if pending is None:
+                    con.execute("BEGIN TRANSACTION")
+                    pending = FileResult(path=res.path, format=res.format)
+                counts = write_messages(con, chunk.messages, source_id)
+                profiles.append(chunk.authors)
+                write_quarantine(con, chunk.bad, source_id, str(path), source.name)
+                pending.count(chunk, counts)
+                if pending.records >= COMMIT_ROWS or stop_requested():
+                    commit()
                 if progress:
-                    progress(path, chunk.bytes_read, res.records)
+                    done = res.records + (pending.records if pending else 0)
+                    progress(path, chunk.bytes_read, done)
                 if stop_requested():
                     raise KeyboardInterrupt
+            commit()
     except BaseException as e:
+        if pending is not None:
+            with suppress(duckdb.Error):  # already rolled back if a statement failed
+                con.execute("ROLLBACK")
         if res.records == 0:  # nothing of this file was stored: leave no empty import behind
             con.execute("DELETE FROM sources WHERE id = ?", [source_id])
         else:
@@ -444,4 +480,6 @@ def _stop_between_batches() -> Iterator[Callable[[], bool]]:
 def _bad_record(raw: RawRecord, error: Exception) -> Bad:
     reason = str(error) if isinstance(error, RecordError) else f"{type(error).__name__}: {error}"
     excerpt = raw.text if raw.text is not None else raw_json(raw.data) or ""
+    if isinstance(excerpt, bytes):
+        excerpt = excerpt.decode("utf-8", errors="replace")
     return Bad(raw.location, reason, excerpt[:500])

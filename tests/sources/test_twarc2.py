@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import orjson
+
 from ascolto.ingest import ingest
 from ascolto.sources import twarc2
 from ascolto.sources.base import Bad, Options
@@ -77,3 +79,18 @@ def test_owner_replies_marked(workspace: Workspace) -> None:
             "AND a.id = m.author_id WHERE a.is_owned AND m.parent_id IS NOT NULL"
         ).fetchone()
     assert row is not None and row[0] >= 1
+
+
+def test_raw_is_the_tweet_as_written(tmp_path) -> None:
+    path = data_path("formats/twitter_v2_twarc2/two_tweets.jsonl")
+    first_line = path.read_bytes().splitlines()[0]
+    msgs = _messages("two_tweets.jsonl")
+    data = orjson.loads(first_line)["data"][0]  # a response page
+    first = next(m for m in msgs if m.id == data["id"])
+    assert isinstance(first.raw, bytes) and first.raw in first_line, "a slice of the line"
+    assert orjson.loads(first.raw) == data
+    ws = Workspace.create(tmp_path / "ws")
+    ingest(ws, [path])
+    with ws.connect(read_only=True) as con:
+        stored = con.execute("SELECT raw FROM messages WHERE id = ?", [first.id]).fetchall()
+    assert stored == [(first.raw.decode(),)]

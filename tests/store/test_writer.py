@@ -31,8 +31,9 @@ def con() -> duckdb.DuckDBPyConnection:
 
 def _msg(id: str, **kw: object) -> Message:
     author = kw.pop("author", Author("x", "u1", handle="Brand"))
+    raw = kw.pop("raw", {"id": id})
     return Message(
-        platform="x", id=id, created_at=T0, text=f"text {id}", author=author, raw={"id": id}, **kw
+        platform="x", id=id, created_at=T0, text=f"text {id}", author=author, raw=raw, **kw
     )  # type: ignore[arg-type]
 
 
@@ -60,6 +61,22 @@ def test_reimport_updates_metrics_and_fills_missing(con: duckdb.DuckDBPyConnecti
     _write(con, [_msg("1", likes=None, lang="en")])
     assert con.execute("SELECT likes, lang FROM messages WHERE id = '1'").fetchall()[0] == (9, "it")
     assert con.execute("SELECT count(*) FROM messages").fetchall()[0] == (2,)
+
+
+def test_batch_mixing_new_stored_and_changed_messages(con: duckdb.DuckDBPyConnection) -> None:
+    _write(con, [_msg("1", likes=1), _msg("2", likes=1)])
+    mixed = _write(con, [_msg("1", likes=1), _msg("2", likes=5), _msg("3")])
+    assert (mixed.new, mixed.updated, mixed.duplicates) == (1, 1, 1)
+    rows = con.execute("SELECT id, likes FROM messages ORDER BY id").fetchall()
+    assert rows == [("1", 1), ("2", 5), ("3", None)]
+
+
+def test_raw_kept_as_read_whether_text_or_bytes(con: duckdb.DuckDBPyConnection) -> None:
+    original = b'{"id": "1", "text": "caff\xc3\xa8"}'  # spacing and UTF-8 as in the file
+    msgs = [_msg("1", raw=original), _msg("2", raw='{"id": "2"}'), _msg("3", raw={"id": 3})]
+    _write(con, msgs)
+    rows = con.execute("SELECT raw FROM messages ORDER BY id").fetchall()
+    assert [r[0] for r in rows] == [original.decode(), '{"id": "2"}', '{"id":3}']
 
 
 def test_counters_keep_the_highest_value_whatever_the_order(
@@ -165,6 +182,7 @@ def test_raw_json_keeps_json_text_and_encodes_other_strings() -> None:
     assert raw_json('{"a": 1}') == '{"a": 1}'
     assert raw_json("<wp:comment/>") == '"<wp:comment/>"'
     assert raw_json({"b": [1, 2]}) == '{"b":[1,2]}'
+    assert raw_json(b'{"c": 3}') == b'{"c": 3}'
 
 
 @pytest.mark.parametrize("spec", ["acme", "myspace:acme", "x:", ":acme"])

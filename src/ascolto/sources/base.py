@@ -33,14 +33,14 @@ class RawRecord:
     ``data`` is the original object (kept as ``Message.raw``); ``location`` says where it was
     (``line 12``, ``<item> 3 / <wp:comment> 2``); ``context`` carries what the record needs
     from around it (users of a response page, the post a comment belongs to, the channel).
-    ``text`` is the record's original JSON text when the record is a whole line, so the store
-    can keep it without serialising it again.
+    ``text`` is the record's original JSON text (or its UTF-8 bytes, as read) when the record
+    is a whole line or a slice of one, so the store keeps it without serialising it again.
     """
 
     data: Any
     location: str
     context: Mapping[str, Any] = field(default_factory=dict)
-    text: str | None = None
+    text: str | bytes | None = None
 
 
 @dataclass(slots=True)

@@ -6,8 +6,8 @@ that threads and engagement need. Retweets keep no metrics of their own: v2 repo
 original's counts on them.
 
 Speed: lines are decoded with typed msgspec structs (only the fields used, ~3x faster than a
-generic parse); each tweet's original bytes are kept as ``raw`` via ``msgspec.Raw``, so nothing
-is serialised again.
+generic parse); each tweet's original bytes are kept as ``raw`` via ``msgspec.Raw`` and reach
+Arrow as bytes, so nothing is serialised, decoded or encoded again.
 """
 
 from __future__ import annotations
@@ -141,10 +141,6 @@ def x_author(user: User) -> Author:
     )
 
 
-def _text(raw: msgspec.Raw) -> str:
-    return bytes(raw).decode("utf-8", errors="replace")
-
-
 class Twarc2Source(Source):
     name = "twarc2"
     platform = "x"
@@ -198,23 +194,23 @@ class Twarc2Source(Source):
             if data.lstrip().startswith(b"["):
                 for i, item in enumerate(_raw_list.decode(data)):
                     yield RawRecord(
-                        _tweet.decode(item), f"line {n} data[{i}]", context, _text(item)
+                        _tweet.decode(item), f"line {n} data[{i}]", context, bytes(item)
                     )
             else:
-                yield RawRecord(_tweet.decode(data), f"line {n}", context, _text(obj.data))
+                yield RawRecord(_tweet.decode(data), f"line {n}", context, data)
             for i, item in enumerate(includes.tweets):
                 yield RawRecord(
-                    _tweet.decode(item), f"line {n} includes.tweets[{i}]", context, _text(item)
+                    _tweet.decode(item), f"line {n} includes.tweets[{i}]", context, bytes(item)
                 )
         elif obj.id is not None and obj.text is not None:
-            text = line.decode("utf-8", errors="replace").strip()
-            yield RawRecord(_tweet.decode(line), f"line {n}", text=text)
+            yield RawRecord(_tweet.decode(line), f"line {n}", text=line.strip())
             for i, item in enumerate(obj.referenced_tweets):
                 ref = _tweet.decode(item)
                 if ref.text is not None and ref.created_at is not None:
-                    yield RawRecord(ref, f"line {n} referenced_tweets[{i}]", text=_text(item))
+                    yield RawRecord(ref, f"line {n} referenced_tweets[{i}]", text=bytes(item))
         elif obj.errors:
-            yield Bad(f"line {n}", "API error record, no tweet", _text(obj.errors)[:500])
+            errors = bytes(obj.errors).decode("utf-8", errors="replace")
+            yield Bad(f"line {n}", "API error record, no tweet", errors[:500])
         else:
             yield Bad(
                 f"line {n}",
