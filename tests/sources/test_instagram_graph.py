@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import orjson
@@ -45,13 +46,8 @@ def _fixture(name: str) -> Path:
     ],
 )
 def test_counts_per_file(name: str, posts: int, comments: int, replies: int) -> None:
-    kinds = [m.kind for m in _messages(_fixture(name))]
-    assert (kinds.count("post"), kinds.count("comment"), kinds.count("reply")) == (
-        posts,
-        comments,
-        replies,
-    )
-    assert len(kinds) == posts + comments + replies
+    kinds = Counter(m.kind for m in _messages(_fixture(name)))
+    assert kinds == Counter(post=posts, comment=comments, reply=replies)  # and no other kind
 
 
 def test_comment_with_inline_reply() -> None:

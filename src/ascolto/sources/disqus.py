@@ -53,8 +53,7 @@ class DisqusSource(Source):
         open_record: str | None = None
         for event in stream:
             if isinstance(event, XmlError):
-                reason = f"XML syntax error at line {event.line}: {event.message}"
-                yield Bad(open_record or f"line {event.line}", reason, f"line {event.line}")
+                yield event.bad(open_record)
                 open_record = None
                 continue
             kind, el = event

@@ -148,6 +148,15 @@ def jsonl_lines(path: Path) -> Iterator[tuple[int, str, Any] | Bad]:
             yield n, stripped.decode("utf-8", errors="replace"), obj
 
 
+def jsonl_objects(path: Path) -> Iterator[tuple[int, str, dict[str, Any]] | Bad]:
+    """Like ``jsonl_lines``, with any line that is not a JSON object a ``Bad``."""
+    for item in jsonl_lines(path):
+        if isinstance(item, Bad) or isinstance(item[2], dict):
+            yield item
+        else:
+            yield Bad(f"line {item[0]}", "not a JSON object", item[1][:500])
+
+
 def load_json(path: Path) -> Any:
     """Parse a whole JSON file (API responses, exports). Raises ``orjson.JSONDecodeError``."""
     with open_binary(path) as f:

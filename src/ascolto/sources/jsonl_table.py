@@ -16,7 +16,7 @@ from typing import Any
 import orjson
 
 from ascolto.sources.base import Bad, Options, RawRecord
-from ascolto.sources.files import jsonl_lines
+from ascolto.sources.files import jsonl_objects
 from ascolto.sources.table import EXPORT_COLUMNS, TableSource, header_key
 
 #: Distinct key sets remembered per file; beyond this each line resolves its own.
@@ -47,14 +47,11 @@ class JsonlSource(TableSource):
         base = self.base_context(options)
         contexts: dict[tuple[str, ...], dict[str, Any]] = {}
         checked = False
-        for item in jsonl_lines(path):
+        for item in jsonl_objects(path):
             if isinstance(item, Bad):
                 yield item
                 continue
             n, line, obj = item
-            if not isinstance(obj, dict):
-                yield Bad(f"line {n}", "not a JSON object", line[:500])
-                continue
             keys = tuple(obj)
             ctx = contexts.get(keys)
             if ctx is None:

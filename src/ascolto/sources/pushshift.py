@@ -21,7 +21,7 @@ import orjson
 from ascolto.errors import RecordError
 from ascolto.models import Message
 from ascolto.sources.base import Bad, Options, RawRecord, Source
-from ascolto.sources.files import jsonl_lines
+from ascolto.sources.files import jsonl_objects
 from ascolto.sources.reddit import reddit_message
 
 _MARKERS = ('"subreddit', '"created_utc"')
@@ -61,15 +61,11 @@ class PushshiftSource(Source):
         return 0.0
 
     def read(self, path: Path, options: Options) -> Iterator[RawRecord | Bad]:
-        for item in jsonl_lines(path):
+        for item in jsonl_objects(path):
             if isinstance(item, Bad):
                 yield item
-                continue
-            n, line, obj = item
-            if not isinstance(obj, dict):
-                yield Bad(f"line {n}", "not a JSON object", line[:500])
-                continue
-            yield RawRecord(obj, f"line {n}", text=line)
+            else:
+                yield RawRecord(item[2], f"line {item[0]}", text=item[1])
 
     def normalise(self, raw: RawRecord) -> Message:
         if not isinstance(raw.data, dict):

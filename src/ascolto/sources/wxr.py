@@ -145,7 +145,7 @@ class WxrSource(Source):
         stream: XmlStream,
     ) -> Iterator[RawRecord | Bad]:
         """An item cut by a syntax error: what finished in it is kept, the rest quarantined."""
-        reason = f"XML syntax error at line {error.line}: {error.message}"
+        reason = error.reason
         if item is None or channel is None:
             yield Bad(f"line {error.line}", reason)
             return

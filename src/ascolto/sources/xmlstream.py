@@ -21,6 +21,7 @@ from xml.sax.saxutils import quoteattr
 
 from lxml import etree
 
+from ascolto.sources.base import Bad
 from ascolto.sources.files import open_binary
 
 _CONTROL = bytes(c for c in range(32) if c not in (9, 10, 13))
@@ -51,6 +52,14 @@ class XmlError:
 
     line: int
     message: str
+
+    @property
+    def reason(self) -> str:
+        return f"XML syntax error at line {self.line}: {self.message}"
+
+    def bad(self, record: str | None) -> Bad:
+        """Its quarantine entry, at the record it cut (``<item> 3``) or else at its line."""
+        return Bad(record or f"line {self.line}", self.reason, f"line {self.line}")
 
 
 def root_tag(head: str) -> str | None:
