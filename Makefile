@@ -17,7 +17,7 @@ demo: $(STAMP)
 	$(BIN)/ascolto demo
 
 test: $(STAMP)
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -m "not slow"
 
@@ -25,8 +25,8 @@ bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests bench
-	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench scripts
+	$(BIN)/ruff format --check src tests bench scripts
 	$(BIN)/mypy
 
 clean:

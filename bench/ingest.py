@@ -227,7 +227,7 @@ def run_ascolto(jsonl: Path, ws: Path, n: int) -> tuple[float, float]:
 def main(argv: list[str] | None = None) -> dict:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sizes", type=int, nargs="+", default=[250_000, 1_000_000])
-    ap.add_argument("--repeat", type=int, default=3, help="runs per size; medians are reported")
+    ap.add_argument("--repeat", type=int, default=5, help="runs per size; medians are reported")
     ap.add_argument("--out", type=Path, default=HERE / "results" / "ingest.json")
     ap.add_argument("--workdir", type=Path, default=None)
     args = ap.parse_args(argv)
@@ -256,6 +256,9 @@ def main(argv: list[str] | None = None) -> dict:
                     "messages_per_s": round(n / asc_s),
                     "ascolto_peak_mb": round(max(r[1] for r in asc_runs)),
                     "duckdb_peak_mb": round(max(r[1] for r in duck_runs)),
+                    # every run, paired in the order they ran: the machine's noise shows here
+                    "duckdb_runs_s": [round(r[0], 2) for r in duck_runs],
+                    "ascolto_runs_s": [round(r[0], 2) for r in asc_runs],
                 }
             )
             print(_row(rows[-1]), flush=True)

@@ -34,6 +34,37 @@ def test_reader_process_gives_the_same_store(tmp_path: Path, monkeypatch) -> Non
     assert _store(inline) == _store(forked)
 
 
+def test_writes_are_single_threaded_only_beside_reader_processes(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Readers fill the cores, so the store writes on one thread; derivations get them all."""
+    seen: dict[str, list[int]] = {"write": [], "refresh": []}
+
+    def threads(con) -> int:
+        return int(con.execute("SELECT current_setting('threads')").fetchall()[0][0])
+
+    def write(con, *args):
+        seen["write"].append(threads(con))
+        return write_messages(con, *args)
+
+    def derive(con, *args):
+        seen["refresh"].append(threads(con))
+        return refresh(con, *args)
+
+    write_messages, refresh = pipeline.write_messages, pipeline.refresh
+    monkeypatch.setattr(pipeline, "write_messages", write)
+    monkeypatch.setattr(pipeline, "refresh", derive)
+    src = data_path("formats/twitter_v2_twarc2/flat.jsonl")
+    ws = Workspace.create(tmp_path / "ws")
+    ingest(ws, [src])
+    inline = dict(seen)
+    seen.update(write=[], refresh=[])
+    monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
+    ingest(ws, [src])
+    assert set(seen["write"]) == {1} and seen["refresh"] == inline["refresh"]
+    assert set(inline["write"]) == set(inline["refresh"]) and inline["refresh"][0] >= 1
+
+
 def test_reader_process_errors_are_user_errors(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.setattr(pipeline, "PARALLEL_MIN_BYTES", 0)
     ws = Workspace.create(tmp_path / "ws")

@@ -2,13 +2,19 @@
 
 Every source maps its records onto these. Identity is ``(platform, id)``; ``raw`` always keeps
 the original record because platform formats drift.
+
+They are msgspec structs rather than dataclasses: an import makes one or two per record, and
+structs are built and freed about twice as fast (measured: ~10% of a twarc2 reader's time).
+``gc=False`` keeps them out of the cyclic garbage collector, which is safe because a message or
+author never refers back to itself.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
+
+import msgspec
 
 #: Platform names used across the store. Aliases accepted from users map onto these.
 PLATFORMS = (
@@ -49,8 +55,7 @@ def canonical_platform(name: str) -> str:
     return PLATFORM_ALIASES.get(key, key)
 
 
-@dataclass(slots=True)
-class Author:
+class Author(msgspec.Struct, gc=False):
     """A person, page, channel or account on one platform."""
 
     platform: str
@@ -69,8 +74,7 @@ class Author:
     is_owned: bool | None = None
 
 
-@dataclass(slots=True)
-class Message:
+class Message(msgspec.Struct, gc=False):
     """A post, comment, reply, share or quote, normalised.
 
     ``created_at`` is timezone-aware UTC. ``parent_id``/``root_id`` are platform ids of the
@@ -101,9 +105,9 @@ class Message:
     quotes: int | None = None
     views: int | None = None
     score: int | None = None
-    mentions: list[str] = field(default_factory=list)
-    hashtags: list[str] = field(default_factory=list)
-    links: list[str] = field(default_factory=list)
+    mentions: list[str] = msgspec.field(default_factory=list)
+    hashtags: list[str] = msgspec.field(default_factory=list)
+    links: list[str] = msgspec.field(default_factory=list)
     raw: Any = None
 
     @property

@@ -76,6 +76,11 @@ def test_ingest_stats_export_roundtrip(ws: Path, tmp_path: Path) -> None:
         else:
             rows = [json.loads(line) for line in out.read_text().splitlines()]
             assert len(rows) == 184 and rows[0]["platform"] == "x"
+    raw_out = tmp_path / "raw.jsonl"
+    ascolto("export", "-w", str(ws), "--output", str(raw_out), "--raw")
+    rows = [json.loads(line) for line in raw_out.read_text().splitlines()]
+    # the original record comes out as a JSON object, not as a string holding one
+    assert all(isinstance(r["raw"], dict) and r["raw"]["id"] == r["id"] for r in rows)
 
     quarantine = json.loads(ascolto("quarantine", "-w", str(ws), "--json").stdout)
     assert len(quarantine) == 2 and quarantine[0]["location"] == "line 8"

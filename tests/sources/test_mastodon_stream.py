@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 import re
 from pathlib import Path
 
@@ -90,7 +89,7 @@ def test_websocket_jsonl_double_decodes_to_the_same_messages(tmp_path: Path) -> 
     assert sources.detect(path) is SRC
     ws = _messages(path)
     sse = _messages(data_path(SSE))
-    assert [dataclasses.asdict(m) for m in ws] == [dataclasses.asdict(m) for m in sse]
+    assert ws == sse
 
 
 def test_heartbeats_missing_blank_lines_and_bad_payloads(tmp_path: Path) -> None:

@@ -10,7 +10,7 @@ import pytest
 from ascolto.errors import BadOption
 from ascolto.models import Author, Message
 from ascolto.store.derive import fill_roots, mark_owned, parse_owner, rebuild_interactions
-from ascolto.store.schema import SCHEMA_VERSION, current_version, migrate
+from ascolto.store.schema import MIGRATIONS, SCHEMA_VERSION, current_version, migrate
 from ascolto.store.writer import (
     authors_table,
     merge_authors,
@@ -39,14 +39,33 @@ def _msg(id: str, **kw: object) -> Message:
 
 def _write(con: duckdb.DuckDBPyConnection, msgs: list[Message]):
     authors = merge_authors(m.author for m in msgs if m.author)
-    return write_batch(
-        con, messages_table(msgs, [raw_json(m.raw) for m in msgs]), authors_table(authors), 1
-    )
+    return write_batch(con, messages_table(msgs), authors_table(authors), 1)
 
 
 def test_migrate_is_idempotent(con: duckdb.DuckDBPyConnection) -> None:
     assert current_version(con) == SCHEMA_VERSION
     assert migrate(con) == []
+
+
+def test_raw_migration_keeps_records_and_compression() -> None:
+    """A store made before ``raw`` became VARCHAR keeps its records, still zstd-compressed."""
+    c = duckdb.connect()
+    c.execute(
+        "CREATE TABLE schema_migrations (version INTEGER PRIMARY KEY, description VARCHAR, "
+        "applied_at TIMESTAMPTZ DEFAULT now())"
+    )
+    c.execute("BEGIN")
+    c.execute(MIGRATIONS[0][2])
+    c.execute("INSERT INTO schema_migrations (version) VALUES (1)")
+    c.execute("COMMIT")
+    c.execute(
+        "INSERT INTO messages (platform, id, created_at, kind, raw) "
+        """VALUES ('x', '1', now(), 'post', '{"id": "1", "text": "ciao"}')"""
+    )
+    assert migrate(c) == [v for v, _, _ in MIGRATIONS[1:]]
+    ddl = c.execute("SELECT sql FROM duckdb_tables() WHERE table_name = 'messages'").fetchone()
+    assert ddl is not None and "raw VARCHAR USING COMPRESSION ZSTD" in ddl[0]
+    assert c.execute("SELECT raw->>'$.text' FROM messages").fetchall() == [("ciao",)]
 
 
 def test_reimport_updates_metrics_and_fills_missing(con: duckdb.DuckDBPyConnection) -> None:

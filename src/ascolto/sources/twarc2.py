@@ -177,7 +177,7 @@ class Twarc2Source(Source):
         self, lines: Iterator[tuple[int, bytes]], options: Options
     ) -> Iterator[RawRecord | Bad]:
         for n, line in lines:
-            if not line.strip():
+            if not line or line.isspace():  # isspace stops at the first character; strip copies
                 continue
             try:
                 obj = _line.decode(line)
@@ -187,10 +187,10 @@ class Twarc2Source(Source):
                 yield Bad(f"line {n}", f"invalid twarc2 line: {e}", text[:500])
 
     def _records(self, n: int, line: bytes, obj: _Line) -> Iterator[RawRecord | Bad]:
-        if obj.data and bytes(obj.data) != b"null":
+        data = bytes(obj.data) if obj.data else b""
+        if data and data != b"null":
             includes = obj.includes or _Includes()
             context = {"users": {u.id: u for u in includes.users}}
-            data = bytes(obj.data)
             if data.lstrip().startswith(b"["):
                 for i, item in enumerate(_raw_list.decode(data)):
                     yield RawRecord(

