@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
 
 from ascolto.models import Message
-from ascolto.sources.base import Options, RawRecord, Source
+from ascolto.sources.base import Bad, Options, RawRecord, Source
 from ascolto.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,22 +31,46 @@ def example_path(relative: str) -> Path:
     return data_path(relative)
 
 
-def read_messages(
-    source: Source, path: Path, options: Options | None = None, strict: bool = True
+def _sort_out(
+    source: Source, records: Iterable[RawRecord | Bad]
+) -> tuple[list[Message], int, list[Bad]]:
+    messages, skipped, bad = [], 0, []
+    for record in records:
+        if not isinstance(record, RawRecord):
+            bad.append(record)
+            continue
+        message = source.normalise(record)
+        if message is None:
+            skipped += 1
+        else:
+            messages.append(message)
+    return messages, skipped, bad
+
+
+def read_sorted(
+    source: Source, path: Path, options: Options | None = None
+) -> tuple[list[Message], int, list[Bad]]:
+    """What ``source`` reads from ``path``: (messages, records skipped on purpose, bad records)."""
+    return _sort_out(source, source.read(path, options or Options()))
+
+
+def messages_of(
+    source: Source, records: Iterable[RawRecord | Bad], strict: bool = True
 ) -> list[Message]:
-    """Every message ``source`` reads from ``path``; records skipped on purpose are left out.
+    """The messages ``source`` makes of ``records`` it read, less those skipped on purpose.
 
     ``strict``: a bad record fails the test; otherwise bad records are passed over.
     """
-    out = []
-    for record in source.read(path, options or Options()):
-        if not isinstance(record, RawRecord):
-            assert not strict, record
-            continue
-        message = source.normalise(record)
-        if message is not None:
-            out.append(message)
-    return out
+    messages, _, bad = _sort_out(source, records)
+    assert not (strict and bad), bad
+    return messages
+
+
+def read_messages(
+    source: Source, path: Path, options: Options | None = None, strict: bool = True
+) -> list[Message]:
+    """Every message ``source`` reads from ``path``, as :func:`messages_of` gives them."""
+    return messages_of(source, source.read(path, options or Options()), strict)
 
 
 @pytest.fixture

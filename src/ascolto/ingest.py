@@ -64,6 +64,10 @@ PARALLEL_MIN_BYTES = 16 * 1024 * 1024
 _NORMALISE_ERRORS = (RecordError, KeyError, ValueError, TypeError, AttributeError, IndexError)
 
 
+#: What an import counts, per file and in total (``IngestResult.summary`` calls records "total").
+COUNTS = ("records", "new", "updated", "duplicates", "quarantined", "skipped")
+
+
 @dataclass(slots=True)
 class FileResult:
     path: str
@@ -85,7 +89,7 @@ class FileResult:
         self.duplicates += chunk.repeats + stored.duplicates
 
     def absorb(self, other: FileResult) -> None:
-        for name in ("records", "new", "updated", "duplicates", "quarantined", "skipped"):
+        for name in COUNTS:
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
 
@@ -99,8 +103,7 @@ class IngestResult:
         return sum(getattr(f, name) for f in self.files)
 
     def summary(self) -> dict[str, Any]:
-        keys = ("new", "updated", "duplicates", "quarantined", "skipped")
-        out: dict[str, Any] = {k: self.total(k) for k in keys}
+        out: dict[str, Any] = {k: self.total(k) for k in COUNTS if k != "records"}
         out["total"] = self.total("records")
         out["files"] = [asdict(f) for f in self.files]
         out["unrecognised"] = self.unrecognised

@@ -13,6 +13,7 @@ import re
 import statistics
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -39,7 +40,9 @@ class Rec:
 
 
 def _t(value: str) -> datetime:
-    return datetime.fromisoformat(value.replace("Z", "+00:00")).astimezone(UTC)
+    """A file's time stamp in UTC; naive ones (WordPress ``*_gmt``) are UTC already."""
+    when = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return when.replace(tzinfo=UTC) if when.tzinfo is None else when.astimezone(UTC)
 
 
 def read_files(root: Path) -> tuple[dict[tuple[str, str], Rec], dict[str, dict[str, Any]]]:
@@ -47,7 +50,10 @@ def read_files(root: Path) -> tuple[dict[tuple[str, str], Rec], dict[str, dict[s
     recs: dict[tuple[str, str], Rec] = {}
     users: dict[str, dict[str, Any]] = {}
 
-    def add(r: Rec) -> None:
+    def add(
+        platform: str, id: str, time: str, author: str, parent: str | None, text: str, kind: str
+    ) -> None:
+        r = Rec(platform, id, _t(time), author, parent, text, kind)
         assert (r.platform, r.id) not in recs, f"duplicate id {r.platform}:{r.id}"
         recs[(r.platform, r.id)] = r
 
@@ -66,116 +72,46 @@ def read_files(root: Path) -> tuple[dict[tuple[str, str], Rec], dict[str, dict[s
                 else "post"
             )
             add(
-                Rec(
-                    "x",
-                    t["id"],
-                    _t(t["created_at"]),
-                    t["author_id"],
-                    refs.get("replied_to"),
-                    t["text"],
-                    kind,
-                )
+                "x",
+                t["id"],
+                t["created_at"],
+                t["author_id"],
+                refs.get("replied_to"),
+                t["text"],
+                kind,
             )
             for u in obj["includes"]["users"]:
                 users[u["id"]] = u
     for path in sorted((root / "facebook").glob("page_feed_p*.json")):
-        for p in json.loads(path.read_text(encoding="utf-8"))["data"]:
-            add(
-                Rec(
-                    "facebook",
-                    p["id"],
-                    _t(p["created_time"]),
-                    p["from"]["id"],
-                    None,
-                    p["message"],
-                    "post",
-                )
-            )
+        for p in _json(path)["data"]:
+            add("facebook", p["id"], p["created_time"], p["from"]["id"], None, p["message"], "post")
     for path in sorted((root / "facebook" / "comments").glob("*.json")):
         post_id = path.stem.rsplit("_p", 1)[0]
-        for c in json.loads(path.read_text(encoding="utf-8"))["data"]:
-            parent = c["parent"]["id"] if "parent" in c else post_id
-            add(
-                Rec(
-                    "facebook",
-                    c["id"],
-                    _t(c["created_time"]),
-                    c["from"]["id"],
-                    parent,
-                    c["message"],
-                    "reply" if "parent" in c else "comment",
-                )
-            )
+        for c in _json(path)["data"]:
+            parent, kind = (c["parent"]["id"], "reply") if "parent" in c else (post_id, "comment")
+            add("facebook", c["id"], c["created_time"], c["from"]["id"], parent, c["message"], kind)
     for path in sorted((root / "instagram").glob("media_p*.json")):
-        for m in json.loads(path.read_text(encoding="utf-8"))["data"]:
-            add(
-                Rec(
-                    "instagram",
-                    m["id"],
-                    _t(m["timestamp"]),
-                    m["owner"]["id"],
-                    None,
-                    m["caption"],
-                    "post",
-                )
-            )
+        for m in _json(path)["data"]:
+            add("instagram", m["id"], m["timestamp"], m["owner"]["id"], None, m["caption"], "post")
     for path in sorted((root / "instagram" / "comments").glob("*.json")):
-        for c in json.loads(path.read_text(encoding="utf-8"))["data"]:
-            add(
-                Rec(
-                    "instagram",
-                    c["id"],
-                    _t(c["timestamp"]),
-                    c["from"]["id"],
-                    c["media"]["id"],
-                    c["text"],
-                    "comment",
-                )
-            )
-            for r in c.get("replies", {}).get("data", ()):
-                add(
-                    Rec(
-                        "instagram",
-                        r["id"],
-                        _t(r["timestamp"]),
-                        r["from"]["id"],
-                        c["id"],
-                        r["text"],
-                        "reply",
-                    )
-                )
-    videos = json.loads((root / "youtube" / "videos.json").read_text(encoding="utf-8"))
-    for v in videos["items"]:
-        add(
-            Rec(
-                "youtube",
-                v["id"],
-                _t(v["snippet"]["publishedAt"]),
-                v["snippet"]["channelId"],
-                None,
-                v["snippet"]["description"],
-                "post",
-            )
-        )
+        for top in _json(path)["data"]:
+            for c, parent, kind in [(top, top["media"]["id"], "comment")] + [
+                (r, top["id"], "reply") for r in top.get("replies", {}).get("data", ())
+            ]:
+                add("instagram", c["id"], c["timestamp"], c["from"]["id"], parent, c["text"], kind)
+    for v in _json(root / "youtube" / "videos.json")["items"]:
+        s = v["snippet"]
+        add("youtube", v["id"], s["publishedAt"], s["channelId"], None, s["description"], "post")
     for path in sorted((root / "youtube").glob("commentThreads_*.json")):
-        for thread in json.loads(path.read_text(encoding="utf-8"))["items"]:
+        for thread in _json(path)["items"]:
             top = thread["snippet"]["topLevelComment"]
             for c, parent, kind in [(top, thread["snippet"]["videoId"], "comment")] + [
                 (r, r["snippet"]["parentId"], "reply")
                 for r in thread.get("replies", {}).get("comments", ())
             ]:
                 s = c["snippet"]
-                add(
-                    Rec(
-                        "youtube",
-                        c["id"],
-                        _t(s["publishedAt"]),
-                        s["authorChannelId"]["value"],
-                        parent,
-                        s["textOriginal"],
-                        kind,
-                    )
-                )
+                author = s["authorChannelId"]["value"]
+                add("youtube", c["id"], s["publishedAt"], author, parent, s["textOriginal"], kind)
     wp = {
         "wp": "http://wordpress.org/export/1.2/",
         "dc": "http://purl.org/dc/elements/1.1/",
@@ -186,32 +122,32 @@ def read_files(root: Path) -> tuple[dict[tuple[str, str], Rec], dict[str, dict[s
         for item in tree.iterfind(".//item"):
             pid = item.findtext("wp:post_id", namespaces=wp)
             add(
-                Rec(
-                    "wordpress",
-                    pid,
-                    _t(item.findtext("wp:post_date_gmt", namespaces=wp)),
-                    item.findtext("dc:creator", namespaces=wp),
-                    None,
-                    item.findtext("content:encoded", namespaces=wp),
-                    "post",
-                )
+                "wordpress",
+                pid,
+                item.findtext("wp:post_date_gmt", namespaces=wp),
+                item.findtext("dc:creator", namespaces=wp),
+                None,
+                item.findtext("content:encoded", namespaces=wp),
+                "post",
             )
             for c in item.iterfind("wp:comment", namespaces=wp):
                 parent = c.findtext("wp:comment_parent", namespaces=wp)
                 owned = c.findtext("wp:comment_user_id", namespaces=wp) != "0"
                 email = c.findtext("wp:comment_author_email", namespaces=wp)
                 add(
-                    Rec(
-                        "wordpress",
-                        c.findtext("wp:comment_id", namespaces=wp),
-                        _t(c.findtext("wp:comment_date_gmt", namespaces=wp)),
-                        ACCOUNTS["wordpress"].id if owned and email == BLOG_EMAIL else email,
-                        pid if parent == "0" else parent,
-                        c.findtext("wp:comment_content", namespaces=wp),
-                        "comment" if parent == "0" else "reply",
-                    )
+                    "wordpress",
+                    c.findtext("wp:comment_id", namespaces=wp),
+                    c.findtext("wp:comment_date_gmt", namespaces=wp),
+                    ACCOUNTS["wordpress"].id if owned and email == BLOG_EMAIL else email,
+                    pid if parent == "0" else parent,
+                    c.findtext("wp:comment_content", namespaces=wp),
+                    "comment" if parent == "0" else "reply",
                 )
     return recs, users
+
+
+def _json(path: Path) -> Any:
+    return json.loads(path.read_text(encoding="utf-8"))
 
 
 @pytest.fixture(scope="module")
@@ -219,7 +155,7 @@ def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     root = tmp_path_factory.mktemp("demo") / "corpus"
     generate(root, DEFAULT_SEED)
     recs, users = read_files(root)
-    truth = json.loads((root / TRUTH_NAME).read_text(encoding="utf-8"))
+    truth = _json(root / TRUTH_NAME)
     rows = [
         json.loads(line) for line in (root / MESSAGES_NAME).read_text(encoding="utf-8").splitlines()
     ]
@@ -256,7 +192,7 @@ def test_regenerating_in_place_replaces_the_old_corpus(tmp_path: Path) -> None:
     root = tmp_path / "c"
     generate(root, 7)
     generate(root, 8)
-    truth = json.loads((root / TRUTH_NAME).read_text(encoding="utf-8"))
+    truth = _json(root / TRUTH_NAME)
     assert truth["generator"]["seed"] == 8
     recs, _ = read_files(root)
     assert len(recs) == truth["counts"]["total"], "no leftover files of seed 7"
@@ -271,9 +207,7 @@ def test_refuses_a_folder_with_other_content(tmp_path: Path) -> None:
 def test_size_platforms_and_period(corpus: dict[str, Any]) -> None:
     recs, truth = corpus["recs"], corpus["truth"]
     assert 4000 <= len(recs) <= 8000
-    by_platform: dict[str, int] = {}
-    for platform, _ in recs:
-        by_platform[platform] = by_platform.get(platform, 0) + 1
+    by_platform = Counter(platform for platform, _ in recs)
     assert by_platform == truth["counts"]["messages"]
     assert set(by_platform) == {"x", "facebook", "instagram", "youtube", "wordpress"}
     times = [r.created_at for r in recs.values()]
@@ -281,10 +215,7 @@ def test_size_platforms_and_period(corpus: dict[str, Any]) -> None:
     assert max(times) < datetime(2024, 12, 31, tzinfo=UTC)
     assert len(corpus["rows"]) == len(recs)
     for platform, kinds in truth["counts"]["kinds"].items():
-        found: dict[str, int] = {}
-        for r in recs.values():
-            if r.platform == platform:
-                found[r.kind] = found.get(r.kind, 0) + 1
+        found = Counter(r.kind for r in recs.values() if r.platform == platform)
         assert found == kinds, platform
 
 
@@ -300,10 +231,9 @@ def test_threads_point_at_messages_in_the_files(corpus: dict[str, Any]) -> None:
 def test_owner_replies_match_truth(corpus: dict[str, Any]) -> None:
     recs, truth = corpus["recs"], corpus["truth"]
     owned = {p: a["id"] for p, a in truth["owned_accounts"].items()}
-    counts: dict[str, int] = {}
-    for r in recs.values():
-        if r.author == owned[r.platform] and r.parent is not None:
-            counts[r.platform] = counts.get(r.platform, 0) + 1
+    counts = Counter(
+        r.platform for r in recs.values() if r.author == owned[r.platform] and r.parent is not None
+    )
     assert counts == truth["counts"]["owner_replies"]
     assert all(n >= 20 for n in counts.values())
     assert truth["owners"] == [

@@ -11,7 +11,7 @@ from ascolto.ingest import ingest
 from ascolto.sources import bluesky
 from ascolto.sources.base import Bad, Options, RawRecord
 from ascolto.workspace import Workspace
-from tests.conftest import ROOT, data_path, read_messages
+from tests.conftest import ROOT, data_path, messages_of, read_messages
 
 SRC = bluesky.SOURCE
 JETSTREAM = "formats/bluesky/jetstream_events.sample.jsonl"
@@ -147,7 +147,7 @@ def test_thread_structure_and_owner_replies(workspace: Workspace) -> None:
     path = FIXTURES / "getPostThread.json"
     items = _items(path)
     assert len(items) == 6, "notFound and blocked posts are left out; the quoted post is in"
-    msgs = {m.id: m for m in _messages(path)}
+    msgs = {m.id: m for m in messages_of(SRC, items, strict=False)}
     assert len(msgs) == 6
     assert msgs[ROOT_URI].kind == "post" and msgs[ROOT_URI].root_id is None
     replies = [m for m in msgs.values() if m.kind == "reply"]

@@ -9,27 +9,18 @@ from lxml import etree
 from ascolto.ingest import ingest
 from ascolto.models import Message
 from ascolto.sources import disqus, feed, wxr
-from ascolto.sources.base import Bad, Options
+from ascolto.sources.base import Bad
 from ascolto.sources.files import read_head
 from ascolto.workspace import Workspace
-from tests.conftest import data_path
+from tests.conftest import data_path, read_sorted
 
 SRC = disqus.SOURCE
 ISSO = "formats/blog_comments/isso_disqus.xml"
 
 
 def _read(path: Path) -> tuple[dict[str, Message], int, list[Bad]]:
-    messages, skipped, bad = {}, 0, []
-    for r in SRC.read(path, Options()):
-        if isinstance(r, Bad):
-            bad.append(r)
-            continue
-        m = SRC.normalise(r)
-        if m is None:
-            skipped += 1
-        else:
-            messages[m.id] = m
-    return messages, skipped, bad
+    messages, skipped, bad = read_sorted(SRC, path)
+    return {m.id: m for m in messages}, skipped, bad
 
 
 def test_counts_and_skips() -> None:

@@ -7,10 +7,10 @@ from pathlib import Path
 from ascolto.ingest import ingest
 from ascolto.models import Message
 from ascolto.sources import disqus, feed, wxr
-from ascolto.sources.base import Bad, Options
+from ascolto.sources.base import Bad
 from ascolto.sources.files import read_head
 from ascolto.workspace import Workspace
-from tests.conftest import ROOT
+from tests.conftest import ROOT, read_sorted
 
 SRC = feed.SOURCE
 FIXTURES = ROOT / "tests" / "fixtures" / "feed"
@@ -18,14 +18,9 @@ POST = "https://blog.example.com/?p=101"
 
 
 def _read(path: Path) -> tuple[dict[str, Message], list[Bad]]:
-    messages, bad = {}, []
-    for r in SRC.read(path, Options()):
-        if isinstance(r, Bad):
-            bad.append(r)
-        else:
-            m = SRC.normalise(r)
-            messages[m.id] = m
-    return messages, bad
+    messages, skipped, bad = read_sorted(SRC, path)
+    assert not skipped, "a feed entry is always a message"
+    return {m.id: m for m in messages}, bad
 
 
 def test_wordpress_posts_feed() -> None:

@@ -9,10 +9,11 @@ from typing import Any
 import orjson
 
 from ascolto.ingest import ingest
+from ascolto.models import Message
 from ascolto.sources import mastodon
 from ascolto.sources.base import Bad, Options
 from ascolto.workspace import Workspace
-from tests.conftest import data_path
+from tests.conftest import data_path, read_messages
 
 SRC = mastodon.SOURCE
 STATUS = "formats/mastodon/docs_entity_Status_example.json"
@@ -23,8 +24,8 @@ def _read(path: Path) -> list:
     return list(SRC.read(path, Options()))
 
 
-def _messages(path: Path) -> list:
-    return [SRC.normalise(r) for r in _read(path) if not isinstance(r, Bad)]
+def _messages(path: Path) -> list[Message]:
+    return read_messages(SRC, path)
 
 
 def _status() -> dict[str, Any]:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import orjson
 
+from ascolto import sources
 from ascolto.ingest import ingest
 from ascolto.sources import mastodon_archive
 from ascolto.sources.base import Bad, Options, RawRecord
@@ -40,10 +41,11 @@ def _copy(tmp_path: Path, text: str, with_actor: bool = True) -> Path:
 
 
 def test_reads_every_item_counted_independently() -> None:
-    text = data_path(OUTBOX).read_text()
+    path = data_path(OUTBOX)
+    text = path.read_text()
     expected = text.count('"type": "Create"') + text.count('"type": "Announce"')
     assert expected == 9
-    msgs = _messages(data_path(OUTBOX))
+    msgs = _messages(path)
     assert len(msgs) == expected and all(m is not None for m in msgs)
     assert [m.kind for m in msgs].count("share") == 1
     assert [m.kind for m in msgs].count("reply") == 2
@@ -128,8 +130,6 @@ def test_zip_and_tar_exports_as_downloaded(tmp_path: Path) -> None:
     with tarfile.open(tarred, "w:gz") as t:
         t.add(unpacked, "outbox.json")
         t.add(tmp_path / "actor.json", "actor.json")
-    from ascolto import sources
-
     expected = [m.id for m in _messages(unpacked)]
     assert len(expected) == 9
     for archive in (zipped, tarred):

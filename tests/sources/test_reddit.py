@@ -4,12 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import orjson
+
 from ascolto.ingest import ingest
 from ascolto.models import Message
 from ascolto.sources import reddit
 from ascolto.sources.base import Bad, Options, RawRecord
 from ascolto.workspace import Workspace
-from tests.conftest import data_path, read_messages
+from tests.conftest import data_path, messages_of, read_messages
 
 SRC = reddit.SOURCE
 SMALL = "formats/reddit/praw_cassette_comments_2gmzqe.json"
@@ -63,7 +65,7 @@ def test_deep_thread_counts_more_stub_and_deleted() -> None:
     assert len(records) == 147  # 1 post + 145 comments + 1 `more` stub
     more = [r for r in records if isinstance(r, RawRecord) and r.context.get("kind") == "more"]
     assert len(more) == 1 and SRC.normalise(more[0]) is None, "stubs are skipped, not errors"
-    msgs = _messages(DEEP)
+    msgs = messages_of(SRC, records)
     assert len(msgs) == 146
     assert {m.root_id for m in msgs} == {"t3_57dw9a"}
     assert sum(m.kind == "comment" for m in msgs) == 1
@@ -78,7 +80,8 @@ def test_deep_thread_counts_more_stub_and_deleted() -> None:
 
 
 def test_deep_thread_depth_is_ten_levels() -> None:
-    msgs = {m.id: m for m in _messages(DEEP)}
+    records = _records(DEEP)
+    msgs = {m.id: m for m in messages_of(SRC, records)}
 
     def depth(m: Message) -> int:
         d = 0
@@ -89,9 +92,7 @@ def test_deep_thread_depth_is_ten_levels() -> None:
     depths = {mid: depth(m) for mid, m in msgs.items()}
     assert max(depths.values()) == 10
     assert sorted(mid for mid, d in depths.items() if d == 10) == ["t1_d8rzxi2", "t1_d8rzzyq"]
-    more = next(
-        r for r in _records(DEEP) if isinstance(r, RawRecord) and r.context.get("kind") == "more"
-    )
+    more = next(r for r in records if isinstance(r, RawRecord) and r.context.get("kind") == "more")
     assert more.data["parent_id"] == "t1_d8rzxi2", "the stub continues the deepest branch"
     chain = []
     m = msgs["t1_d8rzxi2"]
@@ -116,13 +117,11 @@ def test_truncated_file_is_one_bad_record(tmp_path: Path) -> None:
 
 
 def test_single_listing_of_comments(tmp_path: Path) -> None:
-    import orjson
-
     doc = orjson.loads(data_path(SMALL).read_bytes())
     path = tmp_path / "comments.json"
     path.write_bytes(orjson.dumps(doc[1]))
     assert SRC.detect(path, path.read_text()) >= 0.5
-    msgs = [SRC.normalise(r) for r in SRC.read(path, Options()) if isinstance(r, RawRecord)]
+    msgs = read_messages(SRC, path, strict=False)
     assert [m.id for m in msgs if m] == ["t1_cklfmye", "t1_cklhv0f"]
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import pytest
@@ -87,9 +88,7 @@ def test_delimiter_sniffed_despite_separators_inside_quotes() -> None:
 def test_italian_csv_with_mapping() -> None:
     messages, bad = _read(CSV, VENDORS / "generic_it.csv", Options({}, IT_MAP))
     assert not bad and len(messages) == 8
-    by_platform: dict[str, int] = {}
-    for m in messages:
-        by_platform[m.platform] = by_platform.get(m.platform, 0) + 1
+    by_platform = Counter(m.platform for m in messages)
     # Blog and Forum are web pages; Twitter is x.
     assert by_platform == {"x": 3, "facebook": 2, "web": 2, "instagram": 1}
     m = _by_id(messages)

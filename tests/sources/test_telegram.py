@@ -13,7 +13,7 @@ from ascolto.models import Message
 from ascolto.sources import telegram
 from ascolto.sources.base import Bad, Options
 from ascolto.workspace import Workspace
-from tests.conftest import ROOT, read_messages
+from tests.conftest import ROOT, messages_of, read_messages
 
 SRC = telegram.SOURCE
 FIXTURES = ROOT / "tests" / "fixtures" / "telegram"
@@ -37,7 +37,7 @@ def test_group_counts_and_kinds() -> None:
     assert len(records) == 16
     skipped = [r for r in records if not isinstance(r, Bad) and SRC.normalise(r) is None]
     assert [r.data["type"] for r in skipped] == ["service", "service", "unsupported"]
-    msgs = _messages(GROUP)
+    msgs = {m.id: m for m in messages_of(SRC, records)}
     kinds = {
         k: sorted(int(i.split(":")[1]) for i, m in msgs.items() if m.kind == k)
         for k in ("post", "share", "comment", "reply")
@@ -162,7 +162,7 @@ def test_full_account_export_ids_unique_across_chats() -> None:
     assert [r.location for r in records if not isinstance(r, Bad)][-1] == (
         "left_chats.list[0].messages[0]"
     )
-    msgs = _messages(ACCOUNT)
+    msgs = {m.id: m for m in messages_of(SRC, records)}
     assert sorted(msgs) == ["123:51", "123:52", "1999000111:7", "456:301"]
     assert msgs["123:52"].parent_id == "123:51" and msgs["123:52"].kind == "comment"
     assert msgs["123:51"].url is None, "personal chats have no t.me link"

@@ -144,7 +144,8 @@ def test_malformed_rows_are_quarantined(tmp_path: Path) -> None:
 
 
 def test_detects_by_exact_header(tmp_path: Path) -> None:
-    assert SRC.detect(data_path(PART), read_head(data_path(PART))) >= 0.9
+    path = data_path(PART)
+    assert SRC.detect(path, read_head(path)) >= 0.9
     other = tmp_path / "other.csv"
     other.write_text("tweet_id,author_id,inbound,created_at,text\n1,a,True,x,y\n")
     assert SRC.detect(other, read_head(other)) == 0.0

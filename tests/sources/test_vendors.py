@@ -12,10 +12,10 @@ from ascolto.errors import BadOption, RecordError
 from ascolto.ingest import ingest
 from ascolto.models import Message
 from ascolto.sources import vendors
-from ascolto.sources.base import Options, RawRecord, Source
+from ascolto.sources.base import Options, RawRecord
 from ascolto.sources.files import read_head
 from ascolto.workspace import Workspace
-from tests.conftest import ROOT, data_path
+from tests.conftest import ROOT, data_path, messages_of, read_messages
 
 VENDORS = ROOT / "tests/fixtures/vendors"
 BRANDWATCH = VENDORS / "brandwatch_mentions.csv"
@@ -28,16 +28,6 @@ OWNER_REPLIES = """
     JOIN authors a ON a.platform = m.platform AND a.id = m.author_id
     WHERE a.is_owned AND m.parent_id IS NOT NULL ORDER BY 1, 2
 """
-
-
-def _messages(source: Source, path: Path, options: Options | None = None) -> list[Message]:
-    out = []
-    for item in source.read(path, options or Options()):
-        assert isinstance(item, RawRecord), item
-        m = source.normalise(item)
-        if m is not None:
-            out.append(m)
-    return out
 
 
 def _split(messages: list[Message]) -> Counter[tuple[str, str]]:
@@ -62,7 +52,7 @@ def test_vendors_leave_the_customer_support_csv_alone() -> None:
 def test_brandwatch_preamble_counts_and_platforms() -> None:
     items = list(BW.read(BRANDWATCH, Options()))
     assert len(items) == 20 and items[0].location == "line 8"  # header on line 7
-    messages = _messages(BW, BRANDWATCH)
+    messages = messages_of(BW, items)
     assert _split(messages) == {
         ("x", "post"): 3,
         ("x", "reply"): 3,
@@ -78,7 +68,7 @@ def test_brandwatch_preamble_counts_and_platforms() -> None:
 
 
 def test_brandwatch_threads_ids_and_authors() -> None:
-    m = {x.id: x for x in _messages(BW, BRANDWATCH)}
+    m = {x.id: x for x in read_messages(BW, BRANDWATCH)}
     post = m["1765000000000000001"]  # the status id from Url: merges with twarc2 imports
     assert post.created_at.isoformat() == "2024-03-04T09:15:02+00:00"
     assert post.author is not None and post.author.id == "1500000001"
@@ -141,7 +131,7 @@ def test_brandwatch_bad_rows_quarantined(tmp_path: Path, workspace: Workspace) -
 
 
 def test_talkwalker_counts_threads_and_metrics() -> None:
-    messages = _messages(TW, TALKWALKER)
+    messages = read_messages(TW, TALKWALKER)
     assert _split(messages) == {
         ("x", "post"): 1,
         ("x", "reply"): 2,
@@ -187,7 +177,7 @@ def test_talkwalker_owner_reply_and_merge_with_brandwatch(workspace: Workspace) 
 
 def test_sprout_owned_by_the_format_and_dm_skipped(workspace: Workspace) -> None:
     items = list(SP.read(SPROUT, Options()))
-    messages = _messages(SP, SPROUT)
+    messages = messages_of(SP, items)
     assert len(items) == 13 and len(messages) == 12  # the direct message is skipped
     assert _split(messages) == {
         ("x", "post"): 1,
@@ -218,8 +208,8 @@ def test_sprout_owned_by_the_format_and_dm_skipped(workspace: Workspace) -> None
 
 
 def test_sprout_italian_excel_variant_is_the_same_export(workspace: Workspace) -> None:
-    english = {x.id: x for x in _messages(SP, SPROUT)}
-    italian = {x.id: x for x in _messages(SP, SPROUT_IT)}  # cp1252, ';', day-first dates
+    english = {x.id: x for x in read_messages(SP, SPROUT)}
+    italian = {x.id: x for x in read_messages(SP, SPROUT_IT)}  # cp1252, ';', day-first dates
     assert italian.keys() == english.keys()
     for mid, m in italian.items():
         assert m.created_at == english[mid].created_at
@@ -241,7 +231,7 @@ def test_sprout_italian_excel_variant_is_the_same_export(workspace: Workspace) -
 
 
 def test_sprout_timezone_option() -> None:
-    messages = _messages(SP, SPROUT_IT, Options({"timezone": "Europe/Rome"}))
+    messages = read_messages(SP, SPROUT_IT, Options({"timezone": "Europe/Rome"}))
     first = next(m for m in messages if m.id == "1767000000000000021")
     assert first.created_at.isoformat() == "2024-03-11T08:05:00+00:00"  # 09:05 in Rome (CET)
 
@@ -260,7 +250,7 @@ def test_sprout_post_performance_export(tmp_path: Path) -> None:
         encoding="utf-8",
     )
     assert sources.detect(path) is SP
-    messages = _messages(SP, path)
+    messages = read_messages(SP, path)
     assert [(m.platform, m.id, m.kind) for m in messages] == [
         ("instagram", "17900000000000001", "post"),
         ("x", "1767000000000000030", "post"),
@@ -283,7 +273,7 @@ def test_vendor_columns_can_be_remapped(tmp_path: Path) -> None:
         r"snippet\); pass --map text=COLUMN",
     ):
         list(BW.read(path, Options()))
-    messages = _messages(BW, path, Options({}, {"text": "Testo completo"}))
+    messages = read_messages(BW, path, Options({}, {"text": "Testo completo"}))
     assert len(messages) == 20 and messages[0].text is not None
     assert messages[0].text.startswith("Arriva Aurora A3")
 

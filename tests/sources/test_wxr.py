@@ -14,7 +14,7 @@ from ascolto.sources import disqus, feed, wxr, xmlstream
 from ascolto.sources.base import Bad, Options, RawRecord
 from ascolto.sources.files import read_head
 from ascolto.workspace import Workspace
-from tests.conftest import data_path
+from tests.conftest import data_path, read_sorted
 
 SRC = wxr.SOURCE
 THEME = "formats/blog_comments/wp-importer_theme-unit-test-data.xml"
@@ -24,17 +24,7 @@ WP = {"wp": "https://wordpress.org/export/1.2/"}
 
 def _read(path: Path, **options: str) -> tuple[list[Message], int, list[Bad]]:
     """(messages, records skipped on purpose, bad records)."""
-    messages, skipped, bad = [], 0, []
-    for r in SRC.read(path, Options(options)):
-        if isinstance(r, Bad):
-            bad.append(r)
-            continue
-        m = SRC.normalise(r)
-        if m is None:
-            skipped += 1
-        else:
-            messages.append(m)
-    return messages, skipped, bad
+    return read_sorted(SRC, path, Options(options))
 
 
 def _by_id(messages: list[Message]) -> dict[str, Message]:

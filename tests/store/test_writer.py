@@ -16,7 +16,8 @@ from ascolto.store.writer import (
     merge_authors,
     messages_table,
     raw_json,
-    write_batch,
+    write_authors,
+    write_messages,
 )
 
 T0 = datetime(2026, 3, 1, 9, 30, tzinfo=UTC)
@@ -39,7 +40,9 @@ def _msg(id: str, **kw: object) -> Message:
 
 def _write(con: duckdb.DuckDBPyConnection, msgs: list[Message]):
     authors = merge_authors(m.author for m in msgs if m.author)
-    return write_batch(con, messages_table(msgs), authors_table(authors), 1)
+    counts = write_messages(con, messages_table(msgs), 1)
+    write_authors(con, [authors_table(authors)])
+    return counts
 
 
 def test_migrate_is_idempotent(con: duckdb.DuckDBPyConnection) -> None:

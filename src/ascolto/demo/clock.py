@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import random
 from datetime import UTC, date, datetime, timedelta
+from itertools import accumulate
 
 from ascolto.demo.brand import CHRISTMAS_LAUNCH, COLD_BREW_LAUNCH, DAYS, END, START
 
@@ -80,20 +81,13 @@ def day_weight(day: date) -> float:
 
 
 ALL_DAYS: tuple[date, ...] = tuple(START.date() + timedelta(days=i) for i in range(DAYS))
-_DAY_CUM: list[float] = []
-_total = 0.0
-for _d in ALL_DAYS:
-    _total += day_weight(_d)
-    _DAY_CUM.append(_total)
+_DAY_CUM = list(accumulate(day_weight(d) for d in ALL_DAYS))
 _HOURS = tuple(range(24))
 
 
-def random_day(rng: random.Random, first: date | None = None) -> date:
-    """A day weighted by ``day_weight``, not before ``first``."""
-    days = ALL_DAYS if first is None else tuple(d for d in ALL_DAYS if d >= first)
-    if first is None:
-        return rng.choices(ALL_DAYS, cum_weights=_DAY_CUM)[0]
-    return rng.choices(days, weights=[day_weight(d) for d in days])[0]
+def random_day(rng: random.Random) -> date:
+    """A day of the period weighted by ``day_weight``."""
+    return rng.choices(ALL_DAYS, cum_weights=_DAY_CUM)[0]
 
 
 def instant(rng: random.Random, day: date) -> datetime:
@@ -136,7 +130,3 @@ def clamp(when: datetime) -> datetime:
     when = when.replace(microsecond=0)
     last = END - timedelta(seconds=1)
     return START if when < START else last if when > last else when
-
-
-def within(when: datetime) -> bool:
-    return START <= when < END

@@ -51,16 +51,10 @@ CONTEST_TEXT = (
 def plant_contest(conv: Conversations) -> dict[str, Any]:
     """The contest post, genuine votes and the ring's waves; returns the truth entry."""
     rng, make, pop = conv.rng, conv.make, conv.pop
-    post = make.post(
-        pop.brand["instagram"],
-        OPENS,
-        CONTEST_TEXT,
-        intent="announcement",
-        tag="contest",
-        likes=2400,
-    )
+    post = conv.announce("instagram", OPENS, CONTEST_TEXT, tag="contest", likes=2400)
     conv.comments_on(post, 12)
     genuine: list[Post] = []
+    counts = {str(n): 0 for n in range(1, ENTRIES + 1)}
     span = (CLOSES - OPENS).total_seconds()
     for _ in range(GENUINE_VOTES):
         # More votes right after launch, fewer later: a quadratic fall-off.
@@ -71,10 +65,8 @@ def plant_contest(conv: Conversations) -> dict[str, Any]:
         voter = pop.pick("instagram") if rng.random() < 0.85 else pop.new_user("instagram")
         text = texts.roughen(rng, rng.choice(_GENUINE).format(n=n))
         genuine.append(make.reply(post, voter, when, text, intent="vote", tag="contest_vote"))
-    ring = [pop.new_user("instagram") for _ in range(RING_SIZE)]
-    for member in ring:
-        member.role = "ring"
-        conv.world.remember(member)
+        counts[str(n)] += 1
+    ring = [pop.new_user("instagram", role="ring") for _ in range(RING_SIZE)]
     waves: list[dict[str, Any]] = []
     window = int(span) - 86400
     starts = sorted(OPENS + timedelta(hours=6, seconds=rng.randrange(window)) for _ in range(WAVES))
@@ -96,9 +88,6 @@ def plant_contest(conv: Conversations) -> dict[str, Any]:
                 "message_ids": [v.id for v in votes],
             }
         )
-    counts = {str(n): 0 for n in range(1, ENTRIES + 1)}
-    for vote in genuine:
-        counts[_entry(vote.text)] += 1
     ring_votes = sum(len(w["message_ids"]) for w in waves)
     return {
         "description": "Coordinated contest voting: a ring of Instagram accounts comments the "
@@ -121,8 +110,3 @@ def plant_contest(conv: Conversations) -> dict[str, Any]:
         "genuine_vote_ids": [v.id for v in genuine],
         "rigged_total": counts[str(RIGGED_ENTRY)] + ring_votes,
     }
-
-
-def _entry(text: str) -> str:
-    digits = "".join(c if c.isdigit() else " " for c in text).split()
-    return digits[0]

@@ -185,7 +185,6 @@ class Conversations:
 
     def _brand_posts(self, platform: str, n: int) -> list[Post]:
         """``n`` brand posts spread over the period in office hours, launches included."""
-        brand = self.pop.brand[platform]
         posts = []
         step = len(clock.ALL_DAYS) / n
         launches = [
@@ -205,16 +204,13 @@ class Conversations:
                 title = _BLOG_TITLES[i % len(_BLOG_TITLES)]
                 text = _blog_body(self.rng, title)
             posts.append(
-                self.make.post(
-                    brand,
-                    when,
-                    text,
-                    title=title,
-                    intent="announcement",
-                    likes=self._likes(platform),
-                )
+                self.announce(platform, when, text, title=title, likes=self._likes(platform))
             )
         return posts
+
+    def announce(self, platform: str, when: datetime, text: str, **labels: Any) -> Post:
+        """An announcement by the brand's own account on ``platform``."""
+        return self.make.post(self.pop.brand[platform], when, text, intent="announcement", **labels)
 
     def comments_on(self, post: Post, n: int) -> list[Post]:
         """``n`` user comments (X: replies) on ``post``, each maybe answered by the brand."""
@@ -253,9 +249,9 @@ class Conversations:
             self._peer_reply(msg)
         return msg
 
-    def answer(self, msg: Post, policy: Policy | None = None) -> Post | None:
+    def answer(self, msg: Post) -> Post | None:
         """The brand's reply to ``msg`` following its intent's policy (or none)."""
-        policy = policy or POLICY[msg.intent]
+        policy = POLICY[msg.intent]
         answered = self.rng.random() < policy.answer_rate
         reply = None
         if answered:
@@ -277,27 +273,16 @@ class Conversations:
     def _follow_up(self, msg: Post, reply: Post | None) -> None:
         """Users thank the brand, or nudge it when nobody answered."""
         if reply is not None and self.rng.random() < 0.22:
+            parent, intent, lang = reply, "praise", msg.lang
             when = reply.created_at + clock.lognormal_delay(self.rng, 40, 1.0)
-            if when < END:
-                self.make.reply(
-                    reply,
-                    msg.author,
-                    when,
-                    texts.follow_up_text(self.rng, True),
-                    intent="praise",
-                    lang=msg.lang,
-                )
         elif reply is None and msg.intent in ("question", "complaint") and self.rng.random() < 0.15:
+            parent, intent, lang = msg, "complaint", "it"
             when = msg.created_at + timedelta(hours=self.rng.uniform(20, 80))
-            if when < END:
-                self.make.reply(
-                    msg,
-                    msg.author,
-                    when,
-                    texts.follow_up_text(self.rng, False),
-                    intent="complaint",
-                    lang="it",
-                )
+        else:
+            return
+        if when < END:
+            text = texts.follow_up_text(self.rng, reply is not None)
+            self.make.reply(parent, msg.author, when, text, intent=intent, lang=lang)
 
     def _peer_reply(self, msg: Post) -> None:
         when = msg.created_at + clock.lognormal_delay(self.rng, 90, 1.2)
@@ -307,15 +292,21 @@ class Conversations:
             )
 
     def retweets_of(
-        self, post: Post, n: int, pool: list[Person] | None = None, median_minutes: float = 60.0
+        self,
+        post: Post,
+        n: int,
+        pool: list[Person] | None = None,
+        median_minutes: float = 60.0,
+        **labels: object,
     ) -> list[Post]:
+        """Up to ``n`` retweets of ``post`` by ``pool`` (default: any X user), with ``labels``."""
         out = []
         for _ in range(n):
             when = post.created_at + clock.lognormal_delay(self.rng, median_minutes, 1.3)
             if when >= END:
                 continue
             author = self.rng.choice(pool) if pool else self.pop.pick("x")
-            out.append(self.make.share(post, author, when))
+            out.append(self.make.share(post, author, when, **labels))
         return out
 
     def _mentions(self, n: int) -> None:

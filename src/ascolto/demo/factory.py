@@ -42,7 +42,7 @@ class Factory:
             title=title,
             intent=intent,
         )
-        return self._label(self.world.add(post), labels)
+        return self._add(post, labels)
 
     def reply(
         self,
@@ -72,7 +72,7 @@ class Factory:
             parent=parent,
             intent=intent,
         )
-        return self._label(self.world.add(post), labels)
+        return self._add(post, labels)
 
     def share(self, original: Post, author: Person, when: datetime, **labels: object) -> Post:
         """An X retweet: text ``RT @handle: ...`` cut like the API cuts it."""
@@ -88,7 +88,7 @@ class Factory:
             intent="share",
             lang=original.lang,
         )
-        return self._label(self.world.add(post), labels)
+        return self._add(post, labels)
 
     def quote(
         self,
@@ -111,15 +111,16 @@ class Factory:
             quoted=original,
             intent=intent,
         )
-        return self._label(self.world.add(post), labels)
+        return self._add(post, labels)
 
-    def _label(self, post: Post, labels: dict[str, object]) -> Post:
+    def _add(self, post: Post, labels: dict[str, object]) -> Post:
+        """Give ``post`` its true ``labels`` (``tag`` adds a phenomenon) and add it to the world."""
         for name, value in labels.items():
             if name == "tag":
                 post.tags.append(str(value))
             else:
                 setattr(post, name, value)
-        return post
+        return self.world.add(post)
 
     def _post_id(self, platform: str, when: datetime) -> str:
         ids = self.world.ids

@@ -45,7 +45,6 @@ def plant_fans(conv: Conversations, size: int = BATCH) -> dict[str, Any]:
             role="fan",
         )
         fans.append(fan)
-        conv.world.remember(fan)
         original = rng.choice(targets)
         when = max(created, original.created_at) + timedelta(minutes=rng.randrange(5, 60 * 72))
         messages.append(make.share(original, fan, when, tag="fans"))

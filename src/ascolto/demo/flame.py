@@ -9,6 +9,7 @@ brand withdraws the spot in the afternoon and answers a few people.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -74,27 +75,19 @@ _FACEBOOK_ANGRY = (
 def plant_flame(conv: Conversations) -> dict[str, Any]:
     """The spot, the burst on X and Facebook, the statement; returns the truth entry."""
     rng, make, pop = conv.rng, conv.make, conv.pop
-    ad_x = make.post(
-        pop.brand["x"],
-        AD_POSTED,
-        AD_TEXT,
-        intent="announcement",
-        tag="flame_ad",
-        likes=85,
-        topic="spot",
-    )
-    ad_fb = make.post(
-        pop.brand["facebook"],
+    ad_x = conv.announce("x", AD_POSTED, AD_TEXT, tag="flame_ad", likes=85, topic="spot")
+    ad_fb = conv.announce(
+        "facebook",
         AD_POSTED + timedelta(minutes=3),
         AD_TEXT,
-        intent="announcement",
         tag="flame_ad",
         likes=310,
         topic="spot",
     )
+    joined = datetime(2012, 4, 2, tzinfo=UTC)
     journalist = Person(
         platform="x",
-        id=conv.world.ids.x_user(datetime(2012, 4, 2, tzinfo=UTC)),
+        id=conv.world.ids.x_user(joined),
         handle="laura_parla",
         name="Laura Parlato",
         followers=86_400,
@@ -102,11 +95,10 @@ def plant_flame(conv: Conversations) -> dict[str, Any]:
         posts_count=31_500,
         verified=True,
         role="journalist",
-        created_at=datetime(2012, 4, 2, tzinfo=UTC),
+        created_at=joined,
         description="Giornalista. Diritti, media, pubblicità. Opinioni mie.",
         location="Roma",
     )
-    conv.world.remember(journalist)
     igniter = make.quote(
         ad_x,
         journalist,
@@ -118,20 +110,13 @@ def plant_flame(conv: Conversations) -> dict[str, Any]:
         topic="spot",
         likes=4_300,
     )
-    statement_x = make.post(
-        pop.brand["x"],
-        STATEMENT,
-        STATEMENT_TEXT,
-        intent="announcement",
-        tag="flame_statement",
-        topic="spot",
-        likes=140,
+    statement_x = conv.announce(
+        "x", STATEMENT, STATEMENT_TEXT, tag="flame_statement", topic="spot", likes=140
     )
-    statement_fb = make.post(
-        pop.brand["facebook"],
+    statement_fb = conv.announce(
+        "facebook",
         STATEMENT + timedelta(minutes=2),
         STATEMENT_TEXT,
-        intent="announcement",
         tag="flame_statement",
         topic="spot",
         likes=520,
@@ -142,9 +127,7 @@ def plant_flame(conv: Conversations) -> dict[str, Any]:
 
     def author(platform: str) -> Person:
         if rng.random() < NEW_AUTHOR_SHARE:
-            person = pop.new_user(platform)
-            person.role = "flamer"
-            conv.world.remember(person)
+            person = pop.new_user(platform, role="flamer")
             new_authors.append(person.id)
         else:
             person = pop.pick(platform)
@@ -272,13 +255,7 @@ def _truth(
     new_authors: list[str],
     answers: list[Post],
 ) -> dict[str, Any]:
-    hourly: dict[str, int] = {}
-    for m in flame:
-        key = m.created_at.strftime("%Y-%m-%dT%H:00Z")
-        hourly[key] = hourly.get(key, 0) + 1
-    by_platform: dict[str, int] = {}
-    for m in flame:
-        by_platform[m.platform] = by_platform.get(m.platform, 0) + 1
+    hourly = Counter(m.created_at.strftime("%Y-%m-%dT%H:00Z") for m in flame)
     peak = max(sorted(hourly), key=lambda k: hourly[k])
     return {
         "description": "A flame: a burst of angry, partly toxic messages on one day about one "
@@ -294,7 +271,7 @@ def _truth(
         "igniter_author_id": igniter.author.id,
         "statement_ids": {"x": statement_x.id, "facebook": statement_fb.id},
         "message_ids": [m.id for m in flame],
-        "messages_by_platform": by_platform,
+        "messages_by_platform": dict(Counter(m.platform for m in flame)),
         "toxic_message_ids": [m.id for m in flame if m.toxic],
         "author_ids": sorted({a.id for a in authors}),
         "new_author_ids": sorted(set(new_authors)),

@@ -92,10 +92,6 @@ class Post:
             out.extend(child.descendants())
         return out
 
-    @property
-    def hashtags(self) -> list[str]:
-        return _HASHTAG.findall(self.text)
-
     def spans(self, kind: str) -> list[tuple[int, int, str]]:
         """``(start, end, value)`` of hashtags, mentions or urls in the text (code points)."""
         pattern = {"hashtag": _HASHTAG, "mention": _MENTION, "url": _URL}[kind]
@@ -107,12 +103,11 @@ class Post:
 
 @dataclass(slots=True)
 class World:
-    """Everything generated, in creation order, with the shared random source and id maker."""
+    """Every message generated, in creation order, with the shared random source and id maker."""
 
     rng: random.Random
     ids: IdMaker
     posts: list[Post] = field(default_factory=list)
-    people: dict[str, list[Person]] = field(default_factory=dict)
     #: Phenomenon name -> what the ground truth says about it.
     truth: dict[str, dict[str, object]] = field(default_factory=dict)
 
@@ -125,7 +120,3 @@ class World:
         if post.shared is not None:
             post.shared.shared_by.append(post)
         return post
-
-    def remember(self, person: Person) -> Person:
-        self.people.setdefault(person.platform, []).append(person)
-        return person

@@ -7,6 +7,7 @@ and retweets them. The ground truth lists hubs, communities and the members who 
 
 from __future__ import annotations
 
+import statistics
 from typing import Any
 
 from ascolto.demo import clock, texts
@@ -56,8 +57,9 @@ def plant_network(conv: Conversations) -> dict[str, Any]:
                     )
                     _note(active, member)
             pool = [_someone(conv, hub.community) for _ in range(conv.poisson(5.0))]
-            for share in conv.retweets_of(post, len(pool), pool=pool, median_minutes=50):
-                share.tags.append("influencer")
+            for share in conv.retweets_of(
+                post, len(pool), pool=pool, median_minutes=50, tag="influencer"
+            ):
                 _note(active, share.author)
             if rng.random() < 0.8:
                 at = when + clock.lognormal_delay(rng, 15, 0.6)
@@ -96,7 +98,9 @@ def plant_network(conv: Conversations) -> dict[str, Any]:
             for c in COMMUNITIES
         },
         "hub_post_ids": [p.id for p in hub_posts],
-        "brand_reply_median_minutes_to_hubs": _median(delays),
+        "brand_reply_median_minutes_to_hubs": (
+            round(statistics.median(delays), 2) if delays else None
+        ),
     }
 
 
@@ -109,11 +113,3 @@ def _someone(conv: Conversations, community: str | None) -> Person:
 def _note(active: dict[str, set[str]], person: Person) -> None:
     if person.community is not None and person.role == "user":
         active[person.community].add(person.id)
-
-
-def _median(values: list[float]) -> float | None:
-    if not values:
-        return None
-    s = sorted(values)
-    mid = len(s) // 2
-    return round(s[mid] if len(s) % 2 else (s[mid - 1] + s[mid]) / 2, 2)

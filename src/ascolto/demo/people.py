@@ -11,7 +11,7 @@ import random
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 
-from ascolto.demo.brand import ACCOUNTS, START
+from ascolto.demo.brand import ACCOUNTS, BLOG_EMAIL, START
 from ascolto.demo.ids import IdMaker
 from ascolto.demo.model import Person
 from ascolto.demo.texts import CITIES
@@ -203,19 +203,13 @@ class Population:
     def member(self, community: str) -> Person:
         return self.rng.choice(self.members[community])
 
-    def new_user(
-        self, platform: str, created: datetime | None = None, english: bool | None = None
-    ) -> Person:
-        """A fresh, plausible account on ``platform``."""
+    def new_user(self, platform: str, role: str = "user") -> Person:
+        """A fresh, plausible account on ``platform``; ``role`` tells what it is there for."""
         rng = self.rng
-        if english is None:
-            english = rng.random() < 0.08
+        english = rng.random() < 0.08
         first = rng.choice(EN_FIRST if english else FIRST)
         last = rng.choice(EN_LAST if english else LAST)
-        if created is None:
-            created = START - timedelta(
-                days=rng.randrange(30, 15 * 365), seconds=rng.randrange(86400)
-            )
+        created = START - timedelta(days=rng.randrange(30, 15 * 365), seconds=rng.randrange(86400))
         handle = self.handle(first, last, platform)
         person = Person(
             platform=platform,
@@ -230,6 +224,7 @@ class Population:
             location=rng.choice(CITIES) if rng.random() < 0.6 else "",
             email=f"{handle.replace('.', '_')}@{rng.choice(_MAIL)}",
             lang="en" if english else "it",
+            role=role,
         )
         if platform == "youtube":
             person.handle = "@" + handle.replace("_", "-").replace(".", "-")
@@ -309,7 +304,7 @@ def _brand_person(platform: str) -> Person:
         verified=True,
         owned=True,
         role="brand",
-        email="redazione@caffeaurora.it",
+        email=BLOG_EMAIL,
     )
 
 

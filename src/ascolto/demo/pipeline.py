@@ -60,8 +60,9 @@ def run_demo(root: Path, seed: int, progress: Progress | None = None) -> DemoRun
     root = root.expanduser().resolve()
     _check_root(root, seed)
     corpus = generate(root / CORPUS_DIR, seed)
-    ws = Workspace.create(root, brand=NAME, owners=owner_specs())
-    result = ingest(ws, corpus.folders, owners=owner_specs(), progress=progress)
+    owners = owner_specs()
+    ws = Workspace.create(root, brand=NAME, owners=owners)
+    result = ingest(ws, corpus.folders, owners=owners, progress=progress)
     with ws.connect(read_only=True) as con:
         stored = dict(
             con.execute(

@@ -14,7 +14,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ascolto.demo.brand import ACCOUNTS, END, EXPORTED_AT, NAME, SITE, START
+from ascolto.demo.brand import ACCOUNTS, END, EXPORTED_AT, NAME, SITE, START, owner_specs
 from ascolto.demo.conversations import POLICY
 from ascolto.demo.model import Post, World
 
@@ -106,7 +106,7 @@ def build(world: World, seed: int, files: dict[str, list[str]]) -> dict[str, Any
             p: {"id": a.id, "handle": a.handle, "name": a.name, "owner_spec": a.owner_spec}
             for p, a in ACCOUNTS.items()
         },
-        "owners": [a.owner_spec for a in ACCOUNTS.values()],
+        "owners": owner_specs(),
         "counts": {
             "messages": dict(sorted(messages.items())),
             "total": len(posts),

@@ -13,7 +13,7 @@ from typing import Any
 
 from ascolto.demo import texts
 from ascolto.demo.conversations import Conversations
-from ascolto.demo.model import Person, Post
+from ascolto.demo.model import Post
 
 POSTED = datetime(2024, 12, 5, 9, 30, tzinfo=UTC)
 SIZE = 640
@@ -55,21 +55,18 @@ _QUOTES = (
 def plant_viral(conv: Conversations) -> dict[str, Any]:
     """The video tweet and its cascade of retweets, quotes and replies; the truth entry."""
     rng, make, pop = conv.rng, conv.make, conv.pop
-    root = make.post(
-        pop.brand["x"], POSTED, VIDEO_TEXT, intent="announcement", tag="viral", likes=0, views=0
-    )
-    nodes: list[tuple[Post, Person, float]] = [(root, root.author, 0.0)]
+    root = conv.announce("x", POSTED, VIDEO_TEXT, tag="viral")
+    # Every participant with its arrival (hours after posting), the root first.
+    nodes: list[tuple[Post, float]] = [(root, 0.0)]
+    # Every message of the cascade with the one it came through.
+    links: list[tuple[Post, Post]] = []
     replies: list[Post] = []
-    records: list[dict[str, Any]] = []
-    early_hubs = dict(zip((1.2, 2.1, 3.4), rng.sample(pop.hubs, 3), strict=True))
+    early_hubs = list(zip((1.2, 2.1, 3.4), rng.sample(pop.hubs, 3), strict=True))
     for hours in _arrivals(conv):
-        hub = next((h for t, h in early_hubs.items() if t <= hours), None)
-        if hub is not None:
-            early_hubs = {t: h for t, h in early_hubs.items() if h is not hub}
-            who = hub
+        if early_hubs and early_hubs[0][0] <= hours:
+            who = early_hubs.pop(0)[1]
         elif rng.random() < 0.55:
             who = pop.new_user("x")
-            conv.world.remember(who)
         else:
             who = pop.pick("x")
         via = _via(conv, nodes, hours)
@@ -103,16 +100,8 @@ def plant_viral(conv: Conversations) -> dict[str, Any]:
             replies.append(msg)
         else:
             msg = make.share(root, who, when, tag="viral")
-        nodes.append((msg, who, hours))
-        records.append(
-            {
-                "id": msg.id,
-                "kind": msg.kind,
-                "created_at": when.isoformat(),
-                "author_id": who.id,
-                "via": via.id,
-            }
-        )
+        nodes.append((msg, hours))
+        links.append((msg, via))
     shares = len(root.shared_by)
     root.likes = shares * 5 + rng.randrange(200)
     root.views = 1_200_000 + rng.randrange(200_000)
@@ -130,20 +119,25 @@ def plant_viral(conv: Conversations) -> dict[str, Any]:
             "midpoint_hours": MIDPOINT_HOURS,
             "horizon_hours": HORIZON_HOURS,
         },
-        "size": len(records),
+        "size": len(links),
         "by_kind": {
-            k: sum(1 for r in records if r["kind"] == k) for k in ("share", "quote", "reply")
+            k: sum(1 for m, _ in links if m.kind == k) for k in ("share", "quote", "reply")
         },
         "cumulative": {
-            f"{h}h": sum(
-                1
-                for r in records
-                if datetime.fromisoformat(r["created_at"]) <= POSTED + timedelta(hours=h)
-            )
+            f"{h}h": sum(1 for m, _ in links if m.created_at <= POSTED + timedelta(hours=h))
             for h in CHECKPOINTS
         },
-        "early_hub_ids": [n[1].id for n in nodes if n[1].role == "hub"],
-        "nodes": records,
+        "early_hub_ids": [m.author.id for m, _ in links if m.author.role == "hub"],
+        "nodes": [
+            {
+                "id": m.id,
+                "kind": m.kind,
+                "created_at": m.created_at.isoformat(),
+                "author_id": m.author.id,
+                "via": via.id,
+            }
+            for m, via in links
+        ],
     }
 
 
@@ -161,11 +155,9 @@ def _arrivals(conv: Conversations) -> list[float]:
     return sorted(out)
 
 
-def _via(conv: Conversations, nodes: list[tuple[Post, Person, float]], hours: float) -> Post:
-    """Who passed the post on: weighted by reach (followers) and recency."""
-    recent = nodes[-200:]
-    weights = [max(p.followers, 10) ** 0.6 * math.exp(-(hours - t) / 6.0) for _, p, t in recent]
-    if nodes[0] not in recent:
-        recent = [nodes[0], *recent]
-        weights = [max(nodes[0][1].followers, 10) ** 0.6 * math.exp(-hours / 6.0), *weights]
+def _via(conv: Conversations, nodes: list[tuple[Post, float]], hours: float) -> Post:
+    """Who passed the post on: the root or one of the latest 200, weighted by reach (followers)
+    and recency."""
+    recent = [nodes[0], *nodes[1:][-200:]]
+    weights = [max(p.author.followers, 10) ** 0.6 * math.exp(-(hours - t) / 6.0) for p, t in recent]
     return conv.rng.choices(recent, weights=weights)[0][0]

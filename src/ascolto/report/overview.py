@@ -16,6 +16,7 @@ import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ascolto import __version__
+from ascolto.store.db import iso, records
 
 TEMPLATES = Path(__file__).parent / "templates"
 CHART_JS = Path(__file__).parents[1] / "web" / "static" / "vendor" / "chart.umd.min.js"
@@ -59,19 +60,11 @@ GROUP BY ALL ORDER BY inbound DESC, platform
 """
 
 
-def _rows(
-    con: duckdb.DuckDBPyConnection, sql: str, params: list[Any] | None = None
-) -> list[dict[str, Any]]:
-    cur = con.execute(sql, params or [])
-    names = [d[0] for d in cur.description]
-    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
 def build_overview(
     con: duckdb.DuckDBPyConnection, brand: str = "", top: int = TOP
 ) -> dict[str, Any]:
     """Everything the overview shows, as plain JSON-ready data."""
-    totals = _rows(
+    totals = records(
         con,
         """
         SELECT count(*) AS messages, count(DISTINCT (platform, author_id)) AS authors,
@@ -81,7 +74,7 @@ def build_overview(
     )[0]
     platforms = [
         r["platform"]
-        for r in _rows(
+        for r in records(
             con, "SELECT platform, count(*) AS n FROM messages GROUP BY 1 ORDER BY 2 DESC, 1"
         )
     ]
@@ -89,11 +82,11 @@ def build_overview(
         "brand": brand,
         "generated_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
         "version": __version__,
-        "first": _iso(totals["first"]),
-        "last": _iso(totals["last"]),
+        "first": iso(totals["first"]),
+        "last": iso(totals["last"]),
         "totals": {k: totals[k] for k in ("messages", "authors", "threads")},
         "platforms": platforms,
-        "owned": _rows(
+        "owned": records(
             con,
             """SELECT platform, id, handle, name FROM authors WHERE is_owned
                               ORDER BY platform, id""",
@@ -111,7 +104,7 @@ def build_overview(
 
 def _volume(con: duckdb.DuckDBPyConnection, platforms: list[str]) -> dict[str, Any]:
     """Messages per day and platform; per week or month when the data spans years."""
-    span = _rows(
+    span = records(
         con,
         """
         SELECT min(created_at AT TIME ZONE 'UTC')::DATE AS first,
@@ -121,7 +114,7 @@ def _volume(con: duckdb.DuckDBPyConnection, platforms: list[str]) -> dict[str, A
         return {"bucket": "day", "days": [], "series": {}}
     days = (span["last"] - span["first"]).days
     bucket = "day" if days <= 200 else "week" if days <= 1500 else "month"
-    rows = _rows(
+    rows = records(
         con,
         f"""
         SELECT date_trunc('{bucket}', created_at AT TIME ZONE 'UTC')::DATE AS day, platform,
@@ -152,7 +145,7 @@ def _buckets(first: date, last: date, bucket: str) -> list[date]:
 
 def _kinds(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
     out: dict[str, dict[str, int]] = {}
-    for r in _rows(
+    for r in records(
         con,
         "SELECT platform, kind, count(*) AS n FROM messages GROUP BY ALL ORDER BY platform, kind",
     ):
@@ -163,7 +156,7 @@ def _kinds(con: duckdb.DuckDBPyConnection) -> dict[str, dict[str, int]]:
 def _top_authors(
     con: duckdb.DuckDBPyConnection, order: str, top: int, where: str = "true"
 ) -> list[dict[str, Any]]:
-    return _rows(
+    return records(
         con,
         f"""
         SELECT m.platform, m.author_id AS id, a.handle, a.name, a.followers,
@@ -177,7 +170,7 @@ def _top_authors(
 
 
 def _threads(con: duckdb.DuckDBPyConnection, top: int) -> list[dict[str, Any]]:
-    rows = _rows(
+    rows = records(
         con,
         """
         WITH sizes AS (
@@ -196,7 +189,7 @@ def _threads(con: duckdb.DuckDBPyConnection, top: int) -> list[dict[str, Any]]:
         [top],
     )
     for r in rows:
-        r["started"], r["last"] = _iso(r["started"]), _iso(r["last"])
+        r["started"], r["last"] = iso(r["started"]), iso(r["last"])
         if r["text"] and len(r["text"]) > 160:
             r["text"] = r["text"][:157] + "…"
     return rows
@@ -205,7 +198,7 @@ def _threads(con: duckdb.DuckDBPyConnection, top: int) -> list[dict[str, Any]]:
 def _responses(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     con.execute(_INBOUND)
     try:
-        rows = _rows(con, _RESPONSES)
+        rows = records(con, _RESPONSES)
     finally:
         con.execute("DROP TABLE IF EXISTS overview_inbound")
     for r in rows:
@@ -213,12 +206,8 @@ def _responses(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         r["rate"] = round(r["answered"] / r["inbound"], 4) if r["inbound"] else None
         if r["median_minutes"] is not None:
             r["median_minutes"] = round(float(r["median_minutes"]), 1)
-    owned = _rows(con, "SELECT count(*) AS n FROM authors WHERE is_owned")[0]["n"]
+    owned = records(con, "SELECT count(*) AS n FROM authors WHERE is_owned")[0]["n"]
     return {"owned_accounts": owned, "by_platform": rows}
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 def render_overview(data: dict[str, Any], path: Path) -> Path:

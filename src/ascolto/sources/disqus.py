@@ -78,11 +78,8 @@ class DisqusSource(Source):
                     }
                 yield RawRecord(data, location, {"record": "thread"})
             else:
-                ref = data.get("thread")
-                tid = ref.get("@dsq:id") if isinstance(ref, dict) else None
-                yield RawRecord(
-                    data, location, {"record": "post", "thread": threads.get(tid or "", _EMPTY)}
-                )
+                thread = threads.get(_ref(data, "thread") or "", _EMPTY)
+                yield RawRecord(data, location, {"record": "post", "thread": thread})
 
     def normalise(self, raw: RawRecord) -> Message | None:
         data = raw.data
@@ -91,6 +88,12 @@ class DisqusSource(Source):
         if raw.context.get("record") == "thread":
             return _thread(data)
         return _post(data, raw.context.get("thread", _EMPTY))
+
+
+def _ref(data: Mapping[str, Any], key: str) -> str | None:
+    """The ``dsq:id`` of a post's ``<thread dsq:id/>`` or ``<parent dsq:id/>`` reference."""
+    ref = data.get(key)
+    return ref.get("@dsq:id") if isinstance(ref, dict) else None
 
 
 def _author(data: Mapping[str, Any]) -> Author | None:
@@ -140,13 +143,11 @@ def _post(data: Mapping[str, Any], thread: Mapping[str, Any]) -> Message:
     created = text_of(data.get("createdAt"))
     if not created:
         raise RecordError("post without createdAt")
-    ref = data.get("thread")
-    tid = ref.get("@dsq:id") if isinstance(ref, dict) else None
+    tid = _ref(data, "thread")
     if not tid:
         raise RecordError("post without <thread dsq:id>")
     root = f"thread-{tid}"
-    parent = data.get("parent")
-    parent_id = parent.get("@dsq:id") if isinstance(parent, dict) else None
+    parent_id = _ref(data, "parent")
     html = text_of(data.get("message")) or ""
     link = thread.get("link")
     return Message(

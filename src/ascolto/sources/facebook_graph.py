@@ -38,7 +38,7 @@ import orjson
 from ascolto.errors import RecordError
 from ascolto.models import Author, Message
 from ascolto.sources.base import Bad, Options, RawRecord, Source
-from ascolto.sources.fields import hashtags_in, links_in, to_int, to_utc
+from ascolto.sources.fields import hashtags_in, links_in, tag_names, to_int, to_utc
 from ascolto.sources.files import json_objects
 
 _EMPTY: Mapping[str, Any] = {}
@@ -160,15 +160,6 @@ def comment_place(
             return cid, node, None, True
         return cid, node, node, False
     return cid, node or root, root, False
-
-
-def _tags(text_tags: Any) -> list[str]:
-    """Tagged pages and people (``message_tags``) as lower-case names, FB's visible handles."""
-    if not isinstance(text_tags, list):
-        return []
-    return list(
-        dict.fromkeys(t["name"].lower() for t in text_tags if isinstance(t, dict) and t.get("name"))
-    )
 
 
 def _summary_count(edge: Any) -> int | None:
@@ -308,7 +299,8 @@ class FacebookGraphSource(Source):
             likes=likes,
             shares=to_int((p.get("shares") or _EMPTY).get("count")),
             replies=_summary_count(p.get("comments")),
-            mentions=_tags(p.get("message_tags")),
+            # Tagged pages and people, by the lower-cased names FB shows as their handles.
+            mentions=tag_names(p.get("message_tags")),
             hashtags=hashtags_in(text),
             links=list(dict.fromkeys(links)),
             raw=p,
@@ -333,7 +325,7 @@ class FacebookGraphSource(Source):
             parent_author_id=parent_author,
             likes=to_int(c.get("like_count")),
             replies=to_int(c.get("comment_count")),
-            mentions=_tags(c.get("message_tags")),
+            mentions=tag_names(c.get("message_tags")),
             hashtags=hashtags_in(text),
             links=links_in(text),
             raw=c,

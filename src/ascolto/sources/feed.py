@@ -46,7 +46,6 @@ _WXR_NS = re.compile(r"https?://wordpress\.(?:org|com)/export/")
 _RSS_AUTHOR = re.compile(r"^\s*(\S+@\S+)\s*\((.+)\)\s*$")
 _MARK = "#comment-"
 _HEADER_SKIP = frozenset({"item", "entry"})
-_EMPTY: Mapping[str, Any] = {}
 
 
 class FeedSource(Source):

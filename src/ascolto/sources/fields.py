@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 from email.utils import parsedate_to_datetime
+from html import unescape
 from typing import Any
 
 from ascolto.errors import RecordError
@@ -85,6 +86,7 @@ _MONTHS = {
         ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"), 1
     )
 }
+_SIGNS = {"+": 1, "-": -1}
 
 
 def _twitter_time(s: str) -> datetime | None:
@@ -93,7 +95,7 @@ def _twitter_time(s: str) -> datetime | None:
     if len(s) != 30 or s[3] != " " or s[10] != " " or s[19] != " " or s[25] != " ":
         return None
     month = _MONTHS.get(s[4:7])
-    sign = {"+": 1, "-": -1}.get(s[20])
+    sign = _SIGNS.get(s[20])
     if month is None or sign is None or not s[21:25].isdigit():
         return None
     try:
@@ -163,6 +165,16 @@ def mentions_in(text: str | None) -> list[str]:
     return list(dict.fromkeys(m.lower().rstrip(".") for m in _MENTION.findall(text)))
 
 
+def tag_names(tags: Any) -> list[str]:
+    """Lower-cased ``name`` of each tag object in a list (Facebook ``message_tags``, Mastodon
+    ``tags``), in order, without repeats; shared so both read tag lists the same way."""
+    if not isinstance(tags, list):
+        return []
+    return list(
+        dict.fromkeys(t["name"].lower() for t in tags if isinstance(t, dict) and t.get("name"))
+    )
+
+
 def links_in(text: str | None) -> list[str]:
     """URLs in a text, in order, without repeats."""
     if not text:
@@ -178,8 +190,6 @@ def html_to_text(html: str | None) -> str | None:
     """Plain text of a small HTML fragment (Mastodon content, YouTube textDisplay, comments)."""
     if html is None:
         return None
-    import html as _html
-
     text = _BR.sub("\n", html)
     text = _TAG.sub("", text)
-    return _html.unescape(text).strip()
+    return unescape(text).strip()

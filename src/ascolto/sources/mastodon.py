@@ -35,7 +35,7 @@ import orjson
 from ascolto.errors import RecordError
 from ascolto.models import Author, Message
 from ascolto.sources.base import Bad, Options, RawRecord, Source
-from ascolto.sources.fields import html_to_text, links_in, to_int, to_utc
+from ascolto.sources.fields import html_to_text, links_in, tag_names, to_int, to_utc
 from ascolto.sources.files import jsonl_lines, load_json, looks_like_jsonl
 
 _EMPTY: Mapping[str, Any] = {}
@@ -182,13 +182,7 @@ def status_message(s: Mapping[str, Any], context: Mapping[str, Any], raw: Any) -
         replies=to_int(s.get("replies_count")),
         quotes=to_int(s.get("quotes_count")),
         mentions=_mentions(s),
-        hashtags=list(
-            dict.fromkeys(
-                t["name"].lower()
-                for t in s.get("tags") or ()
-                if isinstance(t, dict) and t.get("name")
-            )
-        ),
+        hashtags=tag_names(s.get("tags")),
         links=links_in(text),
         raw=raw,
     )
@@ -247,10 +241,6 @@ def _mentions(s: Mapping[str, Any]) -> list[str]:
     return list(dict.fromkeys(out))
 
 
-def _looks_like_status_json(head: str) -> bool:
-    return all(key in head for key in _STATUS_KEYS)
-
-
 class MastodonSource(Source):
     name = "mastodon"
     platform = "mastodon"
@@ -258,17 +248,17 @@ class MastodonSource(Source):
     examples = ("formats/mastodon/docs_entity_Status_example.json",)
 
     def detect(self, path: Path, head: str) -> float:
-        start = head.lstrip()[:1]
-        if start not in ("{", "["):
+        start = head.lstrip()
+        if start[:1] not in ("{", "["):
             return 0.0
-        first = head.lstrip()[:2000]
+        first = start[:2000]
         if '"payload"' in first and '"event"' in first:
             return 0.0  # a WebSocket stream dump: mastodon_stream
-        if '"ancestors"' in head and '"descendants"' in head and _looks_like_status_json(head):
+        if not all(key in head for key in _STATUS_KEYS):
+            return 0.0
+        if '"ancestors"' in head and '"descendants"' in head:
             return 0.95
-        if _looks_like_status_json(head) and '"uri"' in head and '"account"' in head:
-            return 0.9
-        return 0.0
+        return 0.9 if '"uri"' in head and '"account"' in head else 0.0
 
     def read(self, path: Path, options: Options) -> Iterator[RawRecord | Bad]:
         if looks_like_jsonl(path):

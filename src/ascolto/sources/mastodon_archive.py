@@ -35,9 +35,8 @@ from ascolto.errors import RecordError
 from ascolto.models import Author, Message
 from ascolto.sources.base import Bad, Options, RawRecord, Source
 from ascolto.sources.fields import html_to_text, links_in, to_int, to_utc
-from ascolto.sources.files import open_binary, open_text
+from ascolto.sources.files import open_binary
 
-_EMPTY: Mapping[str, Any] = {}
 _WS = re.compile(r"[ \t\n\r]*")
 _DECODER = json.JSONDecoder()
 _NOTE_TYPES = frozenset({"Note", "Question", "Article", "Page"})
@@ -103,7 +102,7 @@ class MastodonArchiveSource(Source):
         elif magic[257:262] == b"ustar":
             outbox, actor = _from_tar(path)
         else:
-            with open_text(path) as f:
+            with open_binary(path) as f:
                 outbox = f.read()
             actor_path = _actor_file(path)
             actor = actor_path.read_bytes() if actor_path is not None else None
@@ -118,7 +117,7 @@ class MastodonArchiveSource(Source):
                 context["actor_id"] = actor_obj.get("id")
             except (orjson.JSONDecodeError, RecordError, AttributeError) as e:
                 yield Bad("actor.json", f"unreadable actor.json: {e}")
-        for item in _ordered_items(outbox):
+        for item in _ordered_items(outbox.decode("utf-8-sig", errors="replace")):
             if isinstance(item, Bad):
                 yield item
             else:
@@ -142,16 +141,16 @@ class MastodonArchiveSource(Source):
         return _note(a, obj, raw.context)
 
 
-def _from_zip(path: Path) -> tuple[str | None, bytes | None]:
-    """``outbox.json`` text and ``actor.json`` bytes of a zip export (in any folder of it)."""
+def _from_zip(path: Path) -> tuple[bytes | None, bytes | None]:
+    """``outbox.json`` and ``actor.json`` of a zip export (in any folder of it)."""
     with open_binary(path) as f, zipfile.ZipFile(f) as z:
         names = {n.rsplit("/", 1)[-1]: n for n in z.namelist()}
         outbox = z.read(names["outbox.json"]) if "outbox.json" in names else None
         actor = z.read(names["actor.json"]) if "actor.json" in names else None
-    return (outbox.decode("utf-8-sig", errors="replace") if outbox is not None else None), actor
+    return outbox, actor
 
 
-def _from_tar(path: Path) -> tuple[str | None, bytes | None]:
+def _from_tar(path: Path) -> tuple[bytes | None, bytes | None]:
     """The same from a (gzipped) tar export, read as a stream: ``actor.json`` comes last."""
     found: dict[str, bytes] = {}
     with open_binary(path) as f, tarfile.open(fileobj=f, mode="r|") as tar:
@@ -161,11 +160,7 @@ def _from_tar(path: Path) -> tuple[str | None, bytes | None]:
                 data = tar.extractfile(member)
                 if data is not None:
                     found[name] = data.read()
-    outbox = found.get("outbox.json")
-    return (
-        outbox.decode("utf-8-sig", errors="replace") if outbox is not None else None,
-        found.get("actor.json"),
-    )
+    return found.get("outbox.json"), found.get("actor.json")
 
 
 def _actor_file(outbox: Path) -> Path | None:

@@ -89,12 +89,7 @@ class MastodonStreamSource(Source):
             if not isinstance(obj, dict) or "event" not in obj:
                 yield Bad(f"line {n}", "not a streaming event (no event)", line[:500])
                 continue
-            payload = obj.get("payload")
-            event = str(obj["event"])
-            if isinstance(payload, str):
-                yield from _event(event, payload, f"line {n}")
-            else:
-                yield from _event(event, payload, f"line {n}", parsed=True)
+            yield from _event(str(obj["event"]), obj.get("payload"), f"line {n}")
 
     def normalise(self, raw: RawRecord) -> Message | None:
         if raw.context.get("event") not in STATUS_EVENTS:
@@ -102,16 +97,18 @@ class MastodonStreamSource(Source):
         return status_message(raw.data, raw.context, raw.text if raw.text is not None else raw.data)
 
 
-def _event(
-    event: str, payload: Any, location: str, parsed: bool = False
-) -> Iterator[RawRecord | Bad]:
-    """The records of one event: the Status and the statuses inside it, or a skipped event."""
+def _event(event: str, payload: Any, location: str) -> Iterator[RawRecord | Bad]:
+    """The records of one event: the Status and the statuses inside it, or a skipped event.
+
+    A string payload is JSON text (SSE ``data:``, a WebSocket ``payload``) and is kept as the
+    raw text; anything else came already parsed inside a WebSocket line.
+    """
     if event not in STATUS_EVENTS:
         yield RawRecord(payload, location, {"event": event})
         return
-    text = None if parsed else payload
+    text = payload if isinstance(payload, str) else None
     status = payload
-    if not parsed:
+    if text is not None:
         try:
             status = orjson.loads(payload)
             if isinstance(status, str):  # JSON text of JSON text

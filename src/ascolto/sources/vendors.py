@@ -297,8 +297,8 @@ class SproutSource(CsvSource):
         direction = header_key(row.get_str("direction") or "")
         outbound = bool(row.get_str("sent_by")) or direction in _OUTBOUND
         author = self.author_of(row, platform, owned=outbound)
-        if author is None and outbound and row.get_str("profile"):
-            profile = (row.get_str("profile") or "").lstrip("@")
+        if author is None and outbound and (profile := row.get_str("profile")):
+            profile = profile.lstrip("@")
             author = Author(platform=platform, id=profile, handle=profile, is_owned=True)
         mid = ref_id(row.get_str("id"), platform) or derived_id(
             url, platform, author, created, text

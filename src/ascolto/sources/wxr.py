@@ -149,9 +149,7 @@ class WxrSource(Source):
         if item is None or channel is None:
             yield Bad(f"line {error.line}", reason)
             return
-        started = sum(
-            1 for c in item if isinstance(c.tag, str) and channel.names(c.tag) == "wp:comment"
-        )
+        started = len(channel.comments(item))
         where = f"<item> {item_no}"
         if started:  # the post's own fields came before its comments: they are whole
             yield from channel.records(item, item_no, done, flags, stream, complete=False)
@@ -207,12 +205,11 @@ class _Channel:
     ) -> Iterator[RawRecord]:
         """The post and its comments; ``complete=False`` for an item cut short (``done``
         comments finished)."""
-        names = self.names
-        data = fields(item, names, skip=_COMMENT_KEY)
-        comments = [c for c in item if isinstance(c.tag, str) and names(c.tag) == "wp:comment"]
+        data = fields(item, self.names, skip=_COMMENT_KEY)
+        comments = self.comments(item)
         if not complete:
             comments = comments[:done]
-        rows = [fields(c, names) for c in comments]
+        rows = [fields(c, self.names) for c in comments]
         creator = text_of(data.get("dc:creator"))
         site = self.site or _host(text_of(data.get("link")))
         post = {
@@ -249,6 +246,10 @@ class _Channel:
                     **flags,
                 },
             )
+
+    def comments(self, item: Any) -> list[Any]:
+        """The ``<wp:comment>`` elements of an item (XML comments and PIs have no str tag)."""
+        return [c for c in item if isinstance(c.tag, str) and self.names(c.tag) == "wp:comment"]
 
     def _login(self, row: dict[str, Any], creator: str | None) -> str | None:
         """The login of a registered commenter, learning user ids from author emails."""

@@ -6,10 +6,13 @@ until it is drained, so the store always reads results whole through these.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager, suppress
+from datetime import datetime
 from typing import Any
 
 import duckdb
+import pyarrow as pa
 
 
 def one(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> tuple[Any, ...] | None:
@@ -33,3 +36,21 @@ def records(
     cur = con.execute(sql, list(params))
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
+def iso(value: datetime | None) -> str | None:
+    """A timestamp read from the store as ISO 8601 for JSON output, ``None`` kept."""
+    return value.isoformat() if value is not None else None
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
+    """``table`` visible to SQL as ``name`` for the duration of the block."""
+    con.register(name, table)
+    try:
+        yield
+    finally:
+        # After an interrupted or failed statement the transaction is aborted and unregister
+        # fails too; let the original error through.
+        with suppress(duckdb.Error):
+            con.unregister(name)

@@ -10,7 +10,7 @@ import duckdb
 import pyarrow as pa
 
 from ascolto.sources.base import Bad
-from ascolto.store.db import records, scalar
+from ascolto.store.db import records, registered, scalar
 
 _SCHEMA = pa.schema(
     [
@@ -48,14 +48,11 @@ def write_quarantine(
         },
         schema=_SCHEMA,
     )
-    con.register("batch_quarantine", table)
-    try:
+    with registered(con, "batch_quarantine", table):
         con.execute(
             "INSERT INTO quarantine (source_id, path, format, location, reason, excerpt, "
             "quarantined_at) SELECT * FROM batch_quarantine"
         )
-    finally:
-        con.unregister("batch_quarantine")
 
 
 def list_quarantine(

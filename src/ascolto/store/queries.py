@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
 from ascolto.errors import BadOption
-from ascolto.store.db import one, scalar
+from ascolto.store.db import iso, one, scalar
 
 
 def stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
@@ -43,13 +42,9 @@ def stats(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         "imports": scalar(con, "SELECT count(*) FROM sources"),
         "platforms": platforms,
         "kinds": kinds,
-        "first": _iso(first),
-        "last": _iso(last),
+        "first": iso(first),
+        "last": iso(last),
     }
-
-
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value is not None else None
 
 
 EXPORT_SQL = """

@@ -1,4 +1,4 @@
-"""Batch writes: messages and authors go to DuckDB as Arrow tables, one transaction a batch.
+"""Batch writes: messages and authors go to DuckDB as Arrow tables, in the caller's transaction.
 
 Import is idempotent on ``(platform, id)``: a record seen again raises counters to the highest
 value seen, takes the latest score and fills fields that were missing, and is counted as
@@ -7,8 +7,7 @@ value seen, takes the latest score and fills fields that were missing, and is co
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
-from contextlib import contextmanager, suppress
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import attrgetter
@@ -19,7 +18,7 @@ import orjson
 import pyarrow as pa
 
 from ascolto.models import Author, Message
-from ascolto.store.db import scalar
+from ascolto.store.db import registered, scalar
 
 #: Counts of a message; how each merges on re-import: ``COUNTERS`` and ``score`` below.
 MESSAGE_METRICS = ("likes", "shares", "replies", "quotes", "views", "score")
@@ -304,18 +303,6 @@ WHERE s.changed AND a.platform = s.platform AND a.id = s.id
 """
 
 
-def write_batch(
-    con: duckdb.DuckDBPyConnection,
-    messages: pa.Table,
-    authors: pa.Table,
-    source_id: int,
-) -> BatchCounts:
-    """Upsert one batch of messages and their authors in the caller's transaction."""
-    counts = write_messages(con, messages, source_id)
-    write_authors(con, [authors])
-    return counts
-
-
 def write_messages(
     con: duckdb.DuckDBPyConnection, messages: pa.Table, source_id: int
 ) -> BatchCounts:
@@ -324,7 +311,7 @@ def write_messages(
         return BatchCounts()
     now = datetime.now(UTC)
     params = {"source_id": source_id, "now": now}
-    with _registered(con, "batch_messages", messages):
+    with registered(con, "batch_messages", messages):
         con.execute(_STORED_MESSAGES.format(batch="batch_messages"))
         stored = int(scalar(con, "SELECT count(*) FROM stored_keys"))
         if stored == 0:
@@ -345,19 +332,7 @@ def write_authors(con: duckdb.DuckDBPyConnection, snapshots: Sequence[pa.Table])
     batch = pa.concat_tables(tables)
     batch = batch.append_column("seq", pa.array(range(batch.num_rows), pa.int64()))
     now = {"now": datetime.now(UTC)}
-    with _registered(con, "batch_authors", batch):
+    with registered(con, "batch_authors", batch):
         con.execute(_STAGE_AUTHORS)
     con.execute(_INSERT_AUTHORS, now)
     con.execute(_UPDATE_AUTHORS, now)
-
-
-@contextmanager
-def _registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
-    con.register(name, table)
-    try:
-        yield
-    finally:
-        # After an interrupted or failed statement the transaction is aborted and unregister
-        # fails too; let the original error through.
-        with suppress(duckdb.Error):
-            con.unregister(name)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ascolto.demo.brand import ACCOUNTS
-from ascolto.demo.formats.graph import API, chunks, dump, graph_time, paging
+from ascolto.demo.formats.graph import API, graph_time, write_edge
 from ascolto.demo.model import Post
 
 FEED_PAGE = 25
@@ -35,39 +35,25 @@ def write_facebook(posts: list[Post], folder: Path) -> list[Path]:
     tops = sorted(
         (p for p in posts if p.parent is None), key=lambda p: (p.created_at, p.id), reverse=True
     )
-    written = []
-    feed = [_post(p) for p in tops]
-    for n, chunk in enumerate(chunks(feed, FEED_PAGE), start=1):
-        path = folder / f"page_feed_p{n}.json"
-        doc = {
-            "data": chunk,
-            "paging": paging(f"{API}/{page_id}/feed", _FEED_FIELDS, chunk, n, len(feed), FEED_PAGE),
-        }
-        written.append(dump(path, doc))
+    written = write_edge(
+        [_post(p) for p in tops],
+        FEED_PAGE,
+        f"{API}/{page_id}/feed",
+        _FEED_FIELDS,
+        folder / "page_feed",
+    )
     for top in tops:
         thread = sorted(top.descendants(), key=lambda p: (p.created_at, p.id))
         if not thread:
             continue
-        items = [_comment(c) for c in thread]
-        for n, chunk in enumerate(chunks(items, COMMENTS_PAGE), start=1):
-            path = folder / "comments" / f"{top.id}_p{n}.json"
-            doc = {
-                "data": chunk,
-                "paging": paging(
-                    f"{API}/{top.id}/comments",
-                    _COMMENT_FIELDS + "&filter=stream&order=chronological&summary=true",
-                    chunk,
-                    n,
-                    len(items),
-                    COMMENTS_PAGE,
-                ),
-                "summary": {
-                    "order": "chronological",
-                    "total_count": len(items),
-                    "can_comment": True,
-                },
-            }
-            written.append(dump(path, doc))
+        written += write_edge(
+            [_comment(c) for c in thread],
+            COMMENTS_PAGE,
+            f"{API}/{top.id}/comments",
+            _COMMENT_FIELDS + "&filter=stream&order=chronological&summary=true",
+            folder / "comments" / top.id,
+            summary={"order": "chronological", "total_count": len(thread), "can_comment": True},
+        )
     return written
 
 

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ascolto.demo.brand import ACCOUNTS
-from ascolto.demo.formats.graph import API, chunks, dump, graph_time, paging
+from ascolto.demo.formats.graph import API, graph_time, write_edge
 from ascolto.demo.model import Post
 
 MEDIA_PAGE = 25
@@ -37,40 +37,34 @@ def write_instagram(posts: list[Post], folder: Path) -> list[Path]:
     media = sorted(
         (p for p in posts if p.parent is None), key=lambda p: (p.created_at, p.id), reverse=True
     )
-    written = []
-    items = [_media(m) for m in media]
-    for n, chunk in enumerate(chunks(items, MEDIA_PAGE), start=1):
-        doc = {
-            "data": chunk,
-            "paging": paging(
-                f"{API}/{user_id}/media", _MEDIA_FIELDS, chunk, n, len(items), MEDIA_PAGE
-            ),
-        }
-        written.append(dump(folder / f"media_p{n}.json", doc))
+    written = write_edge(
+        [_media(m) for m in media],
+        MEDIA_PAGE,
+        f"{API}/{user_id}/media",
+        _MEDIA_FIELDS,
+        folder / "media",
+    )
     for m in media:
         comments = sorted(m.children, key=lambda c: (c.created_at, c.id), reverse=True)
         if not comments:
             continue
-        entries = [_comment(c) for c in comments]
-        for n, chunk in enumerate(chunks(entries, COMMENTS_PAGE), start=1):
-            doc = {
-                "data": chunk,
-                "paging": paging(
-                    f"{API}/{m.id}/comments", _COMMENT_FIELDS, chunk, n, len(entries), COMMENTS_PAGE
-                ),
-            }
-            written.append(dump(folder / "comments" / f"{m.id}_p{n}.json", doc))
+        written += write_edge(
+            [_comment(c) for c in comments],
+            COMMENTS_PAGE,
+            f"{API}/{m.id}/comments",
+            _COMMENT_FIELDS,
+            folder / "comments" / m.id,
+        )
     return written
 
 
 def _media(m: Post) -> dict[str, Any]:
     code = shortcode(m.id)
-    total = len(m.children) + sum(len(c.children) for c in m.children)
     video = "video" in m.text.lower() or "🎥" in m.text
     return {
         "id": m.id,
         "caption": m.text,
-        "comments_count": total,
+        "comments_count": len(m.descendants()),
         "like_count": m.likes,
         "media_type": "VIDEO" if video else "IMAGE",
         "media_url": f"https://scontent.cdninstagram.com/v/t51.29350-15/{m.id}_n.jpg",
@@ -82,8 +76,7 @@ def _media(m: Post) -> dict[str, Any]:
     }
 
 
-def _comment(c: Post, media_id: str | None = None) -> dict[str, Any]:
-    media_id = media_id or c.root.id
+def _comment(c: Post) -> dict[str, Any]:
     out: dict[str, Any] = {
         "id": c.id,
         "text": c.text,
@@ -92,7 +85,7 @@ def _comment(c: Post, media_id: str | None = None) -> dict[str, Any]:
         "from": {"id": c.author.id, "username": c.author.handle},
         "like_count": c.likes,
         "hidden": False,
-        "media": {"id": media_id},
+        "media": {"id": c.root.id},
     }
     if c.author.owned:
         out["user"] = {"id": c.author.id}
@@ -100,7 +93,7 @@ def _comment(c: Post, media_id: str | None = None) -> dict[str, Any]:
         out["parent_id"] = c.parent.id
     replies = sorted(c.children, key=lambda r: (r.created_at, r.id))
     if replies:
-        out["replies"] = {"data": [_comment(r, media_id) for r in replies]}
+        out["replies"] = {"data": [_comment(r) for r in replies]}
     return out
 
 

@@ -53,7 +53,6 @@ def write_youtube(posts: list[Post], folder: Path) -> list[Path]:
 
 
 def _video(v: Post) -> dict[str, Any]:
-    comments = len(v.children) + sum(len(c.children) for c in v.children)
     return {
         "kind": "youtube#video",
         "etag": _etag(v.id),
@@ -73,7 +72,7 @@ def _video(v: Post) -> dict[str, Any]:
             "viewCount": str(v.views or v.likes * 55),
             "likeCount": str(v.likes),
             "favoriteCount": "0",
-            "commentCount": str(comments),
+            "commentCount": str(len(v.descendants())),
         },
     }
 
