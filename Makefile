@@ -23,6 +23,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/ingest.py
+	$(BIN)/python bench/enrich.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

@@ -427,7 +427,7 @@ def _ingest_file(
 
     parts = _parts(source, path)
     try:
-        with _stop_between_batches() as stop_requested, _single_threaded(con, bool(parts)):
+        with stop_between_batches() as stop_requested, _single_threaded(con, bool(parts)):
             for chunk in _chunks(source, path, options, batch_size, parts):
                 if pending is None:
                     con.execute("BEGIN TRANSACTION")
@@ -488,7 +488,7 @@ def _single_threaded(con: duckdb.DuckDBPyConnection, when: bool) -> Iterator[Non
 
 
 @contextmanager
-def _stop_between_batches() -> Iterator[Callable[[], bool]]:
+def stop_between_batches() -> Iterator[Callable[[], bool]]:
     """Turn Ctrl-C into a request honoured after the current batch commits.
 
     Interrupting DuckDB mid-statement aborts the transaction and surfaces as an unrelated

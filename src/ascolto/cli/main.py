@@ -7,7 +7,7 @@ import sys
 import duckdb
 import typer
 
-from ascolto.cli import demo, export, ingest, report, workspace
+from ascolto.cli import demo, enrich, export, ingest, report, workspace
 from ascolto.cli.common import err_console
 from ascolto.errors import AscoltoError
 
@@ -26,6 +26,10 @@ app.command()(export.export)
 app.command()(ingest.quarantine)
 app.command()(demo.demo)
 app.command()(report.report)
+app.command()(enrich.enrich)
+app.command()(enrich.classify)
+app.command()(enrich.label)
+app.add_typer(enrich.models_app, name="models")
 
 
 def run() -> None:

@@ -143,6 +143,43 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         # The column keeps its zstd compression.
         "ALTER TABLE messages ALTER COLUMN raw SET DATA TYPE VARCHAR;",
     ),
+    (
+        3,
+        "label corrections, and the labels view where a correction wins over any model",
+        # Corrections keep their history (who, when); the newest one per message and task is
+        # the label. ``labels`` gives one row per message and task: the newest correction, or
+        # else the enrichment written last (the current model's, since versions only add).
+        """
+        CREATE TABLE corrections (
+            platform    VARCHAR NOT NULL,
+            message_id  VARCHAR NOT NULL,
+            task        VARCHAR NOT NULL,
+            label       VARCHAR NOT NULL,
+            actor       VARCHAR,
+            created_at  TIMESTAMPTZ NOT NULL
+        );
+        CREATE VIEW labels AS
+        WITH latest_correction AS (
+            SELECT platform, message_id, task,
+                   arg_max(label, created_at) AS label
+            FROM corrections GROUP BY ALL
+        ), latest_model AS (
+            SELECT platform, message_id, task,
+                   arg_max(label, created_at) AS label,
+                   arg_max(score, created_at) AS score,
+                   arg_max(model || ' ' || version, created_at) AS model
+            FROM enrichments GROUP BY ALL
+        )
+        SELECT coalesce(c.platform, m.platform) AS platform,
+               coalesce(c.message_id, m.message_id) AS message_id,
+               coalesce(c.task, m.task) AS task,
+               coalesce(c.label, m.label) AS label,
+               CASE WHEN c.label IS NULL THEN m.score ELSE 1.0 END AS score,
+               CASE WHEN c.label IS NULL THEN m.model ELSE 'correction' END AS source
+        FROM latest_correction c
+        FULL OUTER JOIN latest_model m USING (platform, message_id, task);
+        """,
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]

@@ -1,0 +1,300 @@
+"""``ascolto enrich``, ``classify``, ``label`` and the ``models`` group."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import orjson
+import typer
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from ascolto.cli.common import (
+    JsonOpt,
+    WorkspaceOpt,
+    console,
+    err_console,
+    open_workspace,
+    print_json,
+)
+from ascolto.enrich import corrections, registry
+from ascolto.enrich.backends import Backend, get_backend
+from ascolto.enrich.evaluation import read_labelled, read_texts
+from ascolto.enrich.metrics import evaluate as score
+from ascolto.enrich.pipeline import enrich_store
+from ascolto.enrich.tasks import LABELS, SUPPORTED_LANGUAGES, TASKS, check_task
+from ascolto.enrich.training import train as train_model
+from ascolto.errors import BadOption
+from ascolto.ingest import stop_between_batches
+
+models_app = typer.Typer(help="List, train and evaluate the reading models.", no_args_is_help=True)
+
+BackendOpt = Annotated[
+    str, typer.Option("--backend", "-b", help="linear (default, shipped), transformers or llm.")
+]
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option("--model", help="transformers: a local model folder (never downloaded)."),
+]
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option("--endpoint", help="llm: an OpenAI-compatible base URL, e.g. Ollama's."),
+]
+LlmModelOpt = Annotated[str | None, typer.Option("--llm-model", help="llm: the model name.")]
+
+
+def _backend(
+    name: str,
+    model: Path | None = None,
+    endpoint: str | None = None,
+    llm_model: str | None = None,
+    languages: tuple[str, ...] = SUPPORTED_LANGUAGES,
+    workspace_models: Path | None = None,
+) -> Backend:
+    if name == "linear":
+        trained = {}
+        if workspace_models and workspace_models.is_dir():  # a workspace's retrained models win
+            trained = {
+                p.name: p for p in workspace_models.iterdir() if (p / "model.json").is_file()
+            }
+        return get_backend("linear", languages=languages, models=trained)
+    if name == "transformers":
+        if model is None:
+            raise BadOption("--backend transformers needs --model FOLDER (a local model)")
+        return get_backend("transformers", model=model)
+    if name == "llm":
+        if not endpoint or not llm_model:
+            raise BadOption("--backend llm needs --endpoint URL and --llm-model NAME")
+        return get_backend("llm", endpoint=endpoint, model=llm_model)
+    return get_backend(name)
+
+
+def _bar(label: str) -> Progress:
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    )
+
+
+def enrich(
+    tasks: Annotated[
+        str,
+        typer.Option("--tasks", help="Comma-separated tasks: language,sentiment,intent,toxicity."),
+    ] = ",".join(TASKS),
+    backend: BackendOpt = "linear",
+    model: ModelOpt = None,
+    endpoint: EndpointOpt = None,
+    llm_model: LlmModelOpt = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Read every message not yet read by the current models (incremental, resumable)."""
+    ws = open_workspace(workspace)
+    names = [check_task(t.strip()) for t in tasks.split(",") if t.strip()]
+    languages = tuple(ws.settings["languages"]) or SUPPORTED_LANGUAGES
+    engine = _backend(backend, model, endpoint, llm_model, languages, ws.root / "models")
+    with ws.connect() as con, _bar("enriching") as bar, stop_between_batches() as stop:
+        job = bar.add_task("enrich", total=None)
+        result = enrich_store(
+            con,
+            names,
+            engine,
+            progress=lambda d, t: bar.update(job, completed=d, total=t),
+            should_stop=stop,
+        )
+    if as_json:
+        print_json(result)
+        return
+    console.print(
+        f"Enriched {result['enriched']} of {result['pending']} pending messages "
+        f"({result['messages']} stored) for {', '.join(names)} with the {backend} backend."
+    )
+    if not result["complete"]:
+        console.print("[yellow]stopped early[/]: run again to resume")
+
+
+def classify(
+    task: Annotated[
+        str, typer.Option("--task", "-t", help="language, sentiment, intent or toxicity.")
+    ],
+    input: Annotated[
+        Path,
+        typer.Option("--input", "-i", help="Text file (one message a line) or JSONL with text."),
+    ],
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="JSONL to write (default: stdout).")
+    ] = None,
+    backend: BackendOpt = "linear",
+    model: ModelOpt = None,
+    endpoint: EndpointOpt = None,
+    llm_model: LlmModelOpt = None,
+    batch: Annotated[int, typer.Option(help="Messages read per batch.")] = 10_000,
+) -> None:
+    """Label a file of messages: JSONL of text, label, score and lang, a line per input line."""
+    check_task(task)
+    engine = _backend(backend, model, endpoint, llm_model)
+    langid = _backend("linear")
+    tasks = [task] if task == "language" else [task, "language"]
+    out = output.open("wb") if output else sys.stdout.buffer
+    n = 0
+    try:
+        texts: list[str] = []
+        for text in read_texts(input):
+            texts.append(text)
+            if len(texts) >= batch:
+                n += _classify_batch(texts, task, engine, langid, tasks, out)
+                texts = []
+        if texts:
+            n += _classify_batch(texts, task, engine, langid, tasks, out)
+    finally:
+        if output:
+            out.close()
+    if output:
+        err_console.print(f"Wrote {n} lines to {output}")
+
+
+def _classify_batch(
+    texts: list[str], task: str, engine: Backend, langid: Backend, tasks: list[str], out: Any
+) -> int:
+    if engine.name == "linear":
+        found = engine.predict(texts, tasks)
+    else:
+        found = {**engine.predict(texts, [task]), **langid.predict(texts, ["language"])}
+    labels, scores = found[task]
+    langs = found["language"][0]
+    for text, label, s, lang in zip(texts, labels, scores, langs, strict=True):
+        out.write(orjson.dumps({"text": text, "label": label, "score": s, "lang": lang}) + b"\n")
+    return len(texts)
+
+
+def label(
+    message_id: Annotated[str, typer.Argument(help="The message: PLATFORM:ID, or ID when unique.")],
+    task: Annotated[str, typer.Argument(help="language, sentiment, intent or toxicity.")],
+    value: Annotated[str, typer.Argument(metavar="LABEL", help="The right label.")],
+    actor: Annotated[str | None, typer.Option(help="Who corrects (default: $USER).")] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Correct a message's label: corrections win over models and can train them."""
+    ws = open_workspace(workspace)
+    with ws.connect() as con:
+        done = corrections.correct(con, message_id, task, value, actor)
+    if as_json:
+        print_json(done)
+    else:
+        console.print(
+            f"{done['platform']}:{done['message_id']} {task} = {value} "
+            f"(was {done['previous'] or 'unlabelled'})"
+        )
+
+
+@models_app.command("list")
+def models_list(as_json: JsonOpt = False) -> None:
+    """The shipped models: task, name, version, date and validation macro-F1."""
+    rows = registry.shipped()
+    if as_json:
+        print_json(rows)
+        return
+    table = Table("task", "model", "version", "labels", "validation macro-F1")
+    for r in rows:
+        f1 = f"{100 * r['macro_f1']:.1f}" if r["macro_f1"] is not None else "see README"
+        table.add_row(r["task"], r["name"], r["version"], ", ".join(r["labels"]), f1)
+    console.print(table)
+
+
+@models_app.command("train")
+def models_train(
+    task: Annotated[str, typer.Argument(help="sentiment, intent or toxicity.")],
+    data: Annotated[Path, typer.Option(help="The shared datasets folder.")] = Path(
+        "../shared/data"
+    ),
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            help="Model folder to write (default: the shipped one; with "
+            "--corrections, the workspace's models/TASK)."
+        ),
+    ] = None,
+    with_: Annotated[
+        list[str] | None,
+        typer.Option("--with", help="Add an optional corpus (sentiment: sentipolc)."),
+    ] = None,
+    use_corrections: Annotated[
+        bool, typer.Option("--corrections", help="Also train on the workspace's corrections.")
+    ] = False,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Train a model from the shared datasets with the fixed seed, and write its card."""
+    check_task(task)
+    rows: list[tuple[str, str, str]] = []
+    if use_corrections:
+        ws = open_workspace(workspace)
+        with ws.connect(read_only=True) as con:
+            rows = corrections.training_rows(con, task)
+        output = output or ws.root / "models" / task
+    output = output or registry.model_dir(task)
+    with err_console.status(f"training {task} (a few minutes)"):
+        meta = train_model(task, data, output, extra=with_ or (), corrections=rows)
+    overall = meta["validation"]["overall"]
+    if as_json:
+        print_json({"path": str(output), "version": meta["version"], "validation": overall})
+        return
+    console.print(
+        f"Trained {meta['name']} {meta['version']} -> {output}: validation accuracy "
+        f"{100 * overall['accuracy']:.1f}, macro-F1 {100 * overall['macro_f1']:.1f} "
+        f"({overall['n']} rows); card in {output / 'MODEL_CARD.md'}"
+    )
+
+
+@models_app.command("evaluate")
+def models_evaluate(
+    task: Annotated[str, typer.Argument(help="language, sentiment, intent or toxicity.")],
+    data: Annotated[
+        Path,
+        typer.Option(
+            help="Labelled JSONL/CSV (text, label), or the shared datasets folder "
+            "for the validation rows."
+        ),
+    ],
+    backend: BackendOpt = "linear",
+    model: ModelOpt = None,
+    endpoint: EndpointOpt = None,
+    llm_model: LlmModelOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix."""
+    check_task(task)
+    texts, truth = read_labelled(data, task)
+    engine = _backend(backend, model, endpoint, llm_model)
+    predicted = engine.predict(texts, [task])[task][0]
+    labels = list(LABELS.get(task, sorted(set(truth) | set(predicted))))
+    result = {
+        "task": task,
+        "backend": backend,
+        "model": engine.identity(task),
+        **score(truth, predicted, labels),
+    }
+    if as_json:
+        print_json(result)
+        return
+    console.print(
+        f"{task} on {result['n']} rows: accuracy {100 * result['accuracy']:.1f}, "
+        f"macro-F1 {100 * result['macro_f1']:.1f}"
+    )
+    table = Table("class", "precision", "recall", "F1", "support")
+    for name, s in result["per_class"].items():
+        table.add_row(
+            name, *(f"{100 * s[k]:.1f}" for k in ("precision", "recall", "f1")), str(s["support"])
+        )
+    console.print(table)
+    confusion = Table("truth \\ predicted", *labels)
+    for name, row in zip(labels, result["confusion"], strict=True):
+        confusion.add_row(name, *(str(v) for v in row))
+    console.print(confusion)

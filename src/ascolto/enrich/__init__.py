@@ -1,0 +1,1 @@
+"""Reading messages: language, sentiment, intent and toxicity, with models the project trains."""
