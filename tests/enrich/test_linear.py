@@ -24,7 +24,8 @@ def test_small_model_beats_chance_and_round_trips(tmp_path: Path) -> None:
     texts = [c.texts[i] for i in val]
     m = evaluate([c.labels[i] for i in val], model.predict(texts), ["ok", "toxic"])
     assert m["macro_f1"] > 0.7  # chance is about 0.5
-    model.save(tmp_path / "m", {"name": "t", "version": "1"})
+    model.save_weights(tmp_path / "m")
+    model.write_meta(tmp_path / "m", {"name": "t", "version": "1"})
     loaded, meta = LinearModel.load(tmp_path / "m")
     assert meta["classes"] == ["ok", "toxic"] and loaded.featurizer == model.featurizer
     assert np.allclose(loaded.predict_proba(texts), model.predict_proba(texts), atol=2e-3)

@@ -26,7 +26,7 @@ TOKENS = r"(?u)[#@]?\w+|[^\w\s]"
 
 
 def preprocess(text: str) -> str:
-    """Lower-case; links and user mentions become placeholders; long letter runs shrink to 3."""
+    """Lower-case; links become ``http`` and user mentions ``@user``; letter runs shrink to 3."""
     text = _MENTION.sub("@user", _URL.sub("http", text.lower()))
     return _REPEAT.sub(r"\1\1\1", text)
 

@@ -7,6 +7,7 @@ under any later scikit-learn and cannot run code.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -74,12 +75,28 @@ class LinearModel:
         proba = self.predict_proba(texts)
         return [self.classes_[i] for i in proba.argmax(axis=1)]
 
-    def save(self, folder: Path, meta: dict[str, Any]) -> dict[str, Any]:
-        """Weights as float16 (half the size, same predictions to 3 decimals) plus JSON meta."""
+    def save_weights(self, folder: Path) -> str:
+        """Write the weights as int8 with one scale per output; returns their digest.
+
+        A third of float16's size (the shipped files stay small) for the same predictions to
+        about three decimals. The model keeps the rounded weights, so what it scores after
+        saving is exactly what ships.
+        """
         folder.mkdir(parents=True, exist_ok=True)
+        scale = np.abs(self.coef_).max(axis=0) / 127
+        scale[scale == 0] = 1.0
+        quantised = np.round(self.coef_ / scale).astype(np.int8)
+        self.coef_ = quantised.astype(np.float32) * scale.astype(np.float32)
         np.savez_compressed(
-            folder / WEIGHTS, coef=self.coef_.astype(np.float16), intercept=self.intercept_
+            folder / WEIGHTS,
+            coef=quantised,
+            scale=scale.astype(np.float32),
+            intercept=self.intercept_,
         )
+        return hashlib.sha256((folder / WEIGHTS).read_bytes()).hexdigest()[:8]
+
+    def write_meta(self, folder: Path, meta: dict[str, Any]) -> dict[str, Any]:
+        """Write ``meta`` (name, version, metrics) with what ``load`` needs besides weights."""
         info = {
             **meta,
             "classes": list(self.classes_),
@@ -91,7 +108,7 @@ class LinearModel:
 
     @classmethod
     def load(cls, folder: Path) -> tuple[LinearModel, dict[str, Any]]:
-        """The model and its meta (name, version, metrics) from a folder written by ``save``."""
+        """The model and its meta (name, version, metrics) from a folder it was saved in."""
         meta = json.loads((folder / META).read_text())
         params = meta["params"]
         model = cls(
@@ -101,7 +118,7 @@ class LinearModel:
             seed=params["seed"],
         )
         with np.load(folder / WEIGHTS) as arrays:
-            model.coef_ = arrays["coef"].astype(np.float32)
+            model.coef_ = arrays["coef"].astype(np.float32) * arrays["scale"]
             model.intercept_ = arrays["intercept"].astype(np.float32)
         model.classes_ = tuple(meta["classes"])
         return model, meta

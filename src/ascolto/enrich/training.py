@@ -9,7 +9,6 @@ are SENTIPOLC and SemEval tweets), and an exact-match filter would let those lea
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Callable, Sequence
@@ -25,7 +24,7 @@ from ascolto.enrich import corpora
 from ascolto.enrich.card import write_card
 from ascolto.enrich.corpora import Corpus
 from ascolto.enrich.features import Featurizer
-from ascolto.enrich.linear import WEIGHTS, LinearModel
+from ascolto.enrich.linear import LinearModel
 from ascolto.enrich.metrics import evaluate
 from ascolto.enrich.tasks import LABELS
 from ascolto.errors import AscoltoError
@@ -194,10 +193,12 @@ def train(
     trained, val, loaded = gather(recipe, data, extra, corrections)
     model = LinearModel(featurizer, C=recipe.C, class_weight=recipe.class_weight)
     model.fit(trained.texts, trained.labels, np.asarray(trained.weights))
+    digest = model.save_weights(out)  # validation below scores the weights as shipped
     predicted = model.predict(val.texts)
     when = datetime.now(UTC)
     meta: dict[str, Any] = {
         "name": f"ascolto-linear-{task}",
+        "version": f"{when:%Y.%m.%d}+{digest}",
         "task": task,
         "backend": "linear",
         "trained_at": when.isoformat(timespec="seconds"),
@@ -216,9 +217,6 @@ def train(
         "agreement": agreement() if task == "intent" else [],
         "validation": report(val, predicted, LABELS[task]),
     }
-    model.save(out, meta)
-    digest = hashlib.sha256((out / WEIGHTS).read_bytes()).hexdigest()[:8]
-    meta["version"] = f"{when:%Y.%m.%d}+{digest}"
-    info = model.save(out, meta)
+    info = model.write_meta(out, meta)
     write_card(out, info)
     return info
