@@ -15,21 +15,20 @@ Prints a table and writes JSON to ``bench/results/enrich.json``.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from datetime import UTC, datetime
 from pathlib import Path
 
-import psutil
 import pyarrow as pa
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # also when a test loads this file by path
+
+from measure import child, write_result  # noqa: E402
+
 DATA = HERE.parent.parent / "shared" / "data"
 
 
@@ -69,34 +68,6 @@ def build_store(ws: Path, texts: list[str], n: int) -> None:
         )
 
 
-def _child(code: str) -> tuple[float, float]:
-    """Run ``code`` in a fresh interpreter; (seconds, peak RSS of the process tree in MB)."""
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=err)
-        tree = psutil.Process(proc.pid)
-        peak = 0
-        while proc.poll() is None:
-            try:
-                members = [tree, *tree.children(recursive=True)]
-                peak = max(peak, sum(_rss(p) for p in members))
-            except psutil.NoSuchProcess:
-                pass
-            time.sleep(0.05)
-        seconds = time.perf_counter() - start
-        if proc.returncode != 0:
-            err.seek(0)
-            raise SystemExit(f"benchmark child failed:\n{err.read().decode()[-3000:]}")
-    return seconds, peak / 1e6
-
-
-def _rss(p: psutil.Process) -> int:
-    try:
-        return int(p.memory_info().rss)
-    except psutil.NoSuchProcess:
-        return 0
-
-
 def run_vectorise(db: Path) -> tuple[float, float]:
     code = (
         "import duckdb;"
@@ -106,7 +77,7 @@ def run_vectorise(db: Path) -> tuple[float, float]:
         "f = Featurizer();"
         "[f.transform([t or '' for t in b.column(0).to_pylist()]) for b in r]"
     )
-    return _child(code)
+    return child(code)
 
 
 def run_enrich(db: Path, n: int) -> tuple[float, float]:
@@ -118,7 +89,7 @@ def run_enrich(db: Path, n: int) -> tuple[float, float]:
         "r = enrich_store(c, ['language', 'sentiment', 'intent', 'toxicity'], get_backend());"
         f"assert r['enriched'] == {n} and r['enrichments_written'] == {4 * n}, r"
     )
-    return _child(code)
+    return child(code)
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -163,16 +134,9 @@ def main(argv: list[str] | None = None) -> dict:
                 }
             )
             print(_row(rows[-1]), flush=True)
-    result = {
-        "benchmark": "enrich four tasks, linear backend, vs scikit-learn vectorising",
-        "cpus": os.cpu_count(),
-        "python": sys.version.split()[0],
-        "rows": rows,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {args.out}")
-    return result
+    return write_result(
+        args.out, "enrich four tasks, linear backend, vs scikit-learn vectorising", rows
+    )
 
 
 def _row(r: dict) -> str:

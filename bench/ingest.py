@@ -13,11 +13,8 @@ peak memory is measured. Prints a table and writes JSON to ``bench/results/inges
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import random
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,9 +22,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import orjson
-import psutil
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))  # also when a test loads this file by path
+
+from measure import child, write_result  # noqa: E402
+
 WORDS = [
     "caffè",
     "nuovo",
@@ -169,38 +169,6 @@ def generate(path: Path, n: int, seed: int = 7) -> None:
             f.write(orjson.dumps(line) + b"\n")
 
 
-def _child(code: str) -> tuple[float, float]:
-    """Run ``code`` in a fresh interpreter; return (seconds, peak RSS in MB).
-
-    Memory is sampled every 50 ms over the whole process tree (ascolto's reader processes run
-    beside the writer), so the peak is what the import really holds at once.
-    """
-    with tempfile.TemporaryFile() as err:
-        start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.DEVNULL, stderr=err)
-        tree = psutil.Process(proc.pid)
-        peak = 0
-        while proc.poll() is None:
-            try:
-                members = [tree, *tree.children(recursive=True)]
-                peak = max(peak, sum(_rss(p) for p in members))
-            except psutil.NoSuchProcess:
-                pass
-            time.sleep(0.05)
-        seconds = time.perf_counter() - start
-        if proc.returncode != 0:
-            err.seek(0)
-            raise SystemExit(f"benchmark child failed:\n{err.read().decode()[-3000:]}")
-    return seconds, peak / 1e6
-
-
-def _rss(p: psutil.Process) -> int:
-    try:
-        return int(p.memory_info().rss)
-    except psutil.NoSuchProcess:
-        return 0
-
-
 def run_duckdb(jsonl: Path, db: Path) -> tuple[float, float]:
     code = (
         "import duckdb;"
@@ -209,7 +177,7 @@ def run_duckdb(jsonl: Path, db: Path) -> tuple[float, float]:
         f"'{jsonl}', format='newline_delimited')\");"
         "c.close()"
     )
-    return _child(code)
+    return child(code)
 
 
 def run_ascolto(jsonl: Path, ws: Path, n: int) -> tuple[float, float]:
@@ -221,7 +189,7 @@ def run_ascolto(jsonl: Path, ws: Path, n: int) -> tuple[float, float]:
         f"r = ingest(w, [Path({str(jsonl)!r})]).summary();"
         f"assert r['new'] == {n} and r['quarantined'] == 0, r"
     )
-    return _child(code)
+    return child(code)
 
 
 def main(argv: list[str] | None = None) -> dict:
@@ -262,16 +230,7 @@ def main(argv: list[str] | None = None) -> dict:
                 }
             )
             print(_row(rows[-1]), flush=True)
-    result = {
-        "benchmark": "ingest twarc2 stream JSONL",
-        "cpus": os.cpu_count(),
-        "python": sys.version.split()[0],
-        "rows": rows,
-    }
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(result, indent=2) + "\n")
-    print(f"wrote {args.out}")
-    return result
+    return write_result(args.out, "ingest twarc2 stream JSONL", rows)
 
 
 def _row(r: dict) -> str:

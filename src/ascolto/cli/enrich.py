@@ -22,53 +22,31 @@ from ascolto.cli.common import (
 from ascolto.enrich import corrections, registry
 from ascolto.enrich.backends import Backend, get_backend
 from ascolto.enrich.evaluation import read_labelled, read_texts
+from ascolto.enrich.linear import META
 from ascolto.enrich.metrics import evaluate as score
 from ascolto.enrich.pipeline import enrich_store
 from ascolto.enrich.tasks import LABELS, SUPPORTED_LANGUAGES, TASKS, check_task
 from ascolto.enrich.training import train as train_model
-from ascolto.errors import BadOption
 from ascolto.ingest import stop_between_batches
 
 models_app = typer.Typer(help="List, train and evaluate the reading models.", no_args_is_help=True)
 
 BackendOpt = Annotated[
-    str, typer.Option("--backend", "-b", help="linear (default, shipped), transformers or llm.")
+    str, typer.Option("--backend", "-b", help="linear (default, shipped); transformers, llm: soon.")
 ]
-ModelOpt = Annotated[
-    Path | None,
-    typer.Option("--model", help="transformers: a local model folder (never downloaded)."),
-]
-EndpointOpt = Annotated[
-    str | None,
-    typer.Option("--endpoint", help="llm: an OpenAI-compatible base URL, e.g. Ollama's."),
-]
-LlmModelOpt = Annotated[str | None, typer.Option("--llm-model", help="llm: the model name.")]
 
 
 def _backend(
     name: str,
-    model: Path | None = None,
-    endpoint: str | None = None,
-    llm_model: str | None = None,
     languages: tuple[str, ...] = SUPPORTED_LANGUAGES,
     workspace_models: Path | None = None,
 ) -> Backend:
-    if name == "linear":
-        trained = {}
-        if workspace_models and workspace_models.is_dir():  # a workspace's retrained models win
-            trained = {
-                p.name: p for p in workspace_models.iterdir() if (p / "model.json").is_file()
-            }
-        return get_backend("linear", languages=languages, models=trained)
-    if name == "transformers":
-        if model is None:
-            raise BadOption("--backend transformers needs --model FOLDER (a local model)")
-        return get_backend("transformers", model=model)
-    if name == "llm":
-        if not endpoint or not llm_model:
-            raise BadOption("--backend llm needs --endpoint URL and --llm-model NAME")
-        return get_backend("llm", endpoint=endpoint, model=llm_model)
-    return get_backend(name)
+    """The backend; a workspace's retrained linear models (``models train --corrections``) win."""
+    if name != "linear":
+        return get_backend(name)
+    folders = workspace_models.iterdir() if workspace_models and workspace_models.is_dir() else ()
+    trained = {p.name: p for p in folders if (p / META).is_file()}
+    return get_backend(name, languages=languages, models=trained)
 
 
 def _bar(label: str) -> Progress:
@@ -88,9 +66,6 @@ def enrich(
         typer.Option("--tasks", help="Comma-separated tasks: language,sentiment,intent,toxicity."),
     ] = ",".join(TASKS),
     backend: BackendOpt = "linear",
-    model: ModelOpt = None,
-    endpoint: EndpointOpt = None,
-    llm_model: LlmModelOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -98,7 +73,7 @@ def enrich(
     ws = open_workspace(workspace)
     names = [check_task(t.strip()) for t in tasks.split(",") if t.strip()]
     languages = tuple(ws.settings["languages"]) or SUPPORTED_LANGUAGES
-    engine = _backend(backend, model, endpoint, llm_model, languages, ws.root / "models")
+    engine = _backend(backend, languages, ws.root / "models")
     with ws.connect() as con, _bar("enriching") as bar, stop_between_batches() as stop:
         job = bar.add_task("enrich", total=None)
         result = enrich_store(
@@ -131,16 +106,12 @@ def classify(
         Path | None, typer.Option("--output", "-o", help="JSONL to write (default: stdout).")
     ] = None,
     backend: BackendOpt = "linear",
-    model: ModelOpt = None,
-    endpoint: EndpointOpt = None,
-    llm_model: LlmModelOpt = None,
     batch: Annotated[int, typer.Option(help="Messages read per batch.")] = 10_000,
 ) -> None:
     """Label a file of messages: JSONL of text, label, score and lang, a line per input line."""
     check_task(task)
-    engine = _backend(backend, model, endpoint, llm_model)
+    engine = _backend(backend)
     langid = _backend("linear")
-    tasks = [task] if task == "language" else [task, "language"]
     out = output.open("wb") if output else sys.stdout.buffer
     n = 0
     try:
@@ -148,10 +119,10 @@ def classify(
         for text in read_texts(input):
             texts.append(text)
             if len(texts) >= batch:
-                n += _classify_batch(texts, task, engine, langid, tasks, out)
+                n += _classify_batch(texts, task, engine, langid, out)
                 texts = []
         if texts:
-            n += _classify_batch(texts, task, engine, langid, tasks, out)
+            n += _classify_batch(texts, task, engine, langid, out)
     finally:
         if output:
             out.close()
@@ -160,14 +131,11 @@ def classify(
 
 
 def _classify_batch(
-    texts: list[str], task: str, engine: Backend, langid: Backend, tasks: list[str], out: Any
+    texts: list[str], task: str, engine: Backend, langid: Backend, out: Any
 ) -> int:
-    if engine.name == "linear":
-        found = engine.predict(texts, tasks)
-    else:
-        found = {**engine.predict(texts, [task]), **langid.predict(texts, ["language"])}
-    labels, scores = found[task]
-    langs = found["language"][0]
+    """One JSONL line per text; language always comes from the linear backend's py3langid."""
+    labels, scores = engine.predict(texts, [task])[task]
+    langs = langid.predict(texts, ["language"])["language"][0]
     for text, label, s, lang in zip(texts, labels, scores, langs, strict=True):
         out.write(orjson.dumps({"text": text, "label": label, "score": s, "lang": lang}) + b"\n")
     return len(texts)
@@ -264,15 +232,12 @@ def models_evaluate(
         ),
     ],
     backend: BackendOpt = "linear",
-    model: ModelOpt = None,
-    endpoint: EndpointOpt = None,
-    llm_model: LlmModelOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix."""
     check_task(task)
     texts, truth = read_labelled(data, task)
-    engine = _backend(backend, model, endpoint, llm_model)
+    engine = _backend(backend)
     predicted = engine.predict(texts, [task])[task][0]
     labels = list(LABELS.get(task, sorted(set(truth) | set(predicted))))
     result = {

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ascolto.enrich.intent_map import BANKING77, BITEXT, CLINC150
+from ascolto.enrich.tasks import SENTIMENT, TOXICITY
 
 SEED = 2026
 
@@ -82,6 +83,14 @@ def _lines(path: Path) -> list[str]:
     return path.read_text(encoding="utf-8").splitlines()
 
 
+def _tweeteval_split(folder: Path, split: str) -> Iterator[tuple[int, str, int]]:
+    """``(row, text, label)`` of a TweetEval-layout split: texts and labels in two files."""
+    texts = _lines(folder / f"{split}_text.txt")
+    labels = _lines(folder / f"{split}_labels.txt")
+    for i, (text, label) in enumerate(zip(texts, labels, strict=True)):
+        yield i, text, int(label)
+
+
 def _csv(path: Path) -> Iterator[dict[str, str]]:
     with path.open(newline="", encoding="utf-8") as f:
         yield from csv.DictReader(f)
@@ -112,16 +121,13 @@ def sentipolc(data: Path) -> Corpus:
 
 def umsab(data: Path, languages: tuple[str, ...] = tuple(UMSAB_LANGUAGES)) -> Corpus:
     """UMSAB (XLM-T) train and validation per language; the test splits are kept aside."""
-    names = ("negative", "neutral", "positive")
     c = Corpus("umsab", LICENCES["umsab"])
     for language in languages:
         for split in ("train", "val"):
             folder = data / "umsab_xlmt_sentiment" / language
-            texts = _lines(folder / f"{split}_text.txt")
-            labels = _lines(folder / f"{split}_labels.txt")
-            for i, (text, label) in enumerate(zip(texts, labels, strict=True)):
+            for i, text, label in _tweeteval_split(folder, split):
                 ref = f"umsab_{language}_{split}:{i}"
-                c.add(ref, text, names[int(label)], UMSAB_LANGUAGES[language], split)
+                c.add(ref, text, SENTIMENT[label], UMSAB_LANGUAGES[language], split)
     return c
 
 
@@ -135,14 +141,11 @@ def semeval(data: Path) -> Corpus:
     seen: set[str] = set()
     for path in sorted((data / "semeval2017_task4A_english/downloaded").glob("*.tsv")):
         for parts in _tsv(path):
-            if len(parts) >= 3 and parts[0] not in seen and parts[1] in _SENTIMENTS:
+            if len(parts) >= 3 and parts[0] not in seen and parts[1] in SENTIMENT:
                 seen.add(parts[0])
                 ref = f"semeval2017:{parts[0]}"
                 c.add(ref, parts[2], parts[1], "en", hashed_split(ref, 0.1))
     return c
-
-
-_SENTIMENTS = ("negative", "neutral", "positive")
 
 
 def ironita_sarcasm(data: Path) -> Corpus:
@@ -178,12 +181,9 @@ def tweeteval_toxic(data: Path) -> Corpus:
     c = Corpus("tweeteval", LICENCES["tweeteval"])
     for task in ("offensive", "hate"):
         for split in ("train", "val"):
-            folder = data / "tweeteval" / task
-            texts = _lines(folder / f"{split}_text.txt")
-            labels = _lines(folder / f"{split}_labels.txt")
-            for i, (text, label) in enumerate(zip(texts, labels, strict=True)):
+            for i, text, label in _tweeteval_split(data / "tweeteval" / task, split):
                 ref = f"tweeteval_{task}_{split}:{i}"
-                c.add(ref, text, "toxic" if label.strip() == "1" else "ok", "en", split)
+                c.add(ref, text, TOXICITY[label], "en", split)
     return c
 
 

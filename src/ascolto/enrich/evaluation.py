@@ -10,44 +10,43 @@ from __future__ import annotations
 import csv
 from collections.abc import Iterator
 from pathlib import Path
-
-import orjson
+from typing import Any
 
 from ascolto.enrich import corpora
 from ascolto.enrich.tasks import SUPPORTED_LANGUAGES
 from ascolto.enrich.training import RECIPES, gather
 from ascolto.errors import AscoltoError
+from ascolto.sources.base import Bad
+from ascolto.sources.files import jsonl_objects, open_text, read_head
 
 
-def _is_jsonl(path: Path) -> bool:
-    with path.open(encoding="utf-8", errors="replace") as f:
-        for line in f:
-            if line.strip():
-                return line.lstrip().startswith("{")
-    return False
+def _jsonl_rows(path: Path, fields: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """The JSON objects of a JSONL file with a string ``text`` and every one of ``fields``."""
+    for item in jsonl_objects(path):
+        if (
+            isinstance(item, Bad)
+            or not isinstance(item[2].get("text"), str)
+            or any(item[2].get(f) in (None, "") for f in fields[1:])
+        ):
+            where = item.location if isinstance(item, Bad) else f"line {item[0]}"
+            raise AscoltoError(
+                f"{path}:{where.removeprefix('line ')}: expected a JSON object with "
+                f"{' and '.join(fields)} field{'s' if len(fields) > 1 else ''} "
+                "(or give a plain text file, one message per line)"
+            )
+        yield item[2]
 
 
 def read_texts(path: Path) -> Iterator[str]:
     """Texts of a file in order: one per line, or the ``text`` field of each JSONL line."""
     if not path.is_file():
         raise AscoltoError(f"{path}: no such file")
-    jsonl = _is_jsonl(path)
-    with path.open(encoding="utf-8", errors="replace") as f:
-        for number, line in enumerate(f, 1):
-            line = line.rstrip("\n").rstrip("\r")
-            if not jsonl:
-                yield line
-                continue
-            try:
-                obj = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                obj = None
-            if not isinstance(obj, dict) or not isinstance(obj.get("text"), str):
-                raise AscoltoError(
-                    f"{path}:{number}: expected a JSON object with a text field "
-                    "(or give a plain text file, one message per line)"
-                )
-            yield obj["text"]
+    if read_head(path).lstrip().startswith("{"):
+        yield from (row["text"] for row in _jsonl_rows(path, ("text",)))
+        return
+    with open_text(path) as f:
+        for line in f:
+            yield line.rstrip("\n").rstrip("\r")
 
 
 def read_labelled(path: Path, task: str) -> tuple[list[str], list[str]]:
@@ -56,34 +55,15 @@ def read_labelled(path: Path, task: str) -> tuple[list[str], list[str]]:
         return validation_rows(path, task)
     if not path.is_file():
         raise AscoltoError(f"{path}: no such file or folder")
-    texts: list[str] = []
-    labels: list[str] = []
     if path.suffix in (".csv", ".tsv"):
-        with path.open(newline="", encoding="utf-8") as f:
+        with open_text(path) as f:
             reader = csv.DictReader(f, delimiter="\t" if path.suffix == ".tsv" else ",")
             if not {"text", "label"} <= set(reader.fieldnames or ()):
                 raise AscoltoError(f"{path}: needs a header with text and label columns")
-            for row in reader:
-                texts.append(row["text"] or "")
-                labels.append(row["label"] or "")
-        return texts, labels
-    with path.open(encoding="utf-8") as f:
-        for number, line in enumerate(f, 1):
-            if not line.strip():
-                continue
-            try:
-                obj = orjson.loads(line)
-            except orjson.JSONDecodeError:
-                obj = None
-            if not (
-                isinstance(obj, dict) and isinstance(obj.get("text"), str) and obj.get("label")
-            ):
-                raise AscoltoError(
-                    f"{path}:{number}: expected a JSON object with text and label fields"
-                )
-            texts.append(obj["text"])
-            labels.append(str(obj["label"]))
-    return texts, labels
+            rows = [(row["text"] or "", row["label"] or "") for row in reader]
+    else:
+        rows = [(r["text"], str(r["label"])) for r in _jsonl_rows(path, ("text", "label"))]
+    return [t for t, _ in rows], [label for _, label in rows]
 
 
 def validation_rows(data: Path, task: str) -> tuple[list[str], list[str]]:
