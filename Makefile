@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+# the tests also cover the transformers backend, so they install its extra (torch CPU)
+TSTAMP := $(VENV)/.tests-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
 
 .PHONY: demo test bench lint install clean
 
@@ -11,19 +13,24 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
 	rm -f $(VENV)/.installed-* && touch $@
 
+$(TSTAMP): $(STAMP)
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,transformers]'
+	rm -f $(VENV)/.tests-* && touch $@
+
 install: $(STAMP)
 
 demo: $(STAMP)
 	$(BIN)/ascolto demo
 
-test: $(STAMP)
+test: $(TSTAMP)
 	$(BIN)/ruff check src tests bench scripts
 	$(BIN)/mypy
 	$(BIN)/pytest -n 2 -m "not slow"
 
-bench: $(STAMP)
+bench: $(TSTAMP)
 	$(BIN)/python bench/ingest.py
-	$(BIN)/python bench/enrich.py
+	$(BIN)/python bench/enrich.py --cards
+	$(BIN)/python bench/enrich_transformers.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from ascolto.config import Settings, render_toml
+from ascolto.enrich.tasks import SUPPORTED_LANGUAGES
 from ascolto.errors import AscoltoError, WorkspaceBusy, WorkspaceNotFound
 from ascolto.store.schema import migrate
 
@@ -45,6 +46,12 @@ class Workspace:
     @property
     def reports_dir(self) -> Path:
         return self.root / "reports"
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages messages are expected in (``languages`` in ascolto.toml), else the
+        six the shipped models read."""
+        return tuple(self.settings["languages"]) or SUPPORTED_LANGUAGES
 
     @cached_property
     def settings(self) -> Settings:

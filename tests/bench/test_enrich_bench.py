@@ -2,21 +2,16 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
 
+from tests.bench import load_bench
 from tests.conftest import DATA, data_path
-
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "enrich.py"
 
 
 def test_enrich_bench_small_run(tmp_path: Path) -> None:
     data_path("umsab_xlmt_sentiment")
-    spec = importlib.util.spec_from_file_location("bench_enrich", BENCH)
-    assert spec is not None and spec.loader is not None
-    bench = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(bench)
+    bench = load_bench("enrich")
     out = tmp_path / "enrich.json"
     result = bench.main(
         [

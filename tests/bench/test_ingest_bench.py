@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import importlib.util
 import json
 from pathlib import Path
+from types import ModuleType
 
 import pytest
 
-BENCH = Path(__file__).resolve().parents[2] / "bench" / "ingest.py"
+from tests.bench import load_bench
 
 
-def _bench_module():
-    spec = importlib.util.spec_from_file_location("bench_ingest", BENCH)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _bench_module() -> ModuleType:
+    return load_bench("ingest")
 
 
 def test_generated_tweets_import_without_loss(tmp_path: Path) -> None:

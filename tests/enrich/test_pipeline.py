@@ -44,6 +44,7 @@ class Renamed:
     """The linear backend under another version: what a retrained model looks like."""
 
     name = "linear"
+    parallel = False
 
     def __init__(self, version: str) -> None:
         self.inner = get_backend("linear")

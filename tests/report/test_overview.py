@@ -9,6 +9,9 @@ from typing import Any
 
 import pytest
 
+from ascolto.enrich.backends import get_backend
+from ascolto.enrich.pipeline import enrich_store
+from ascolto.enrich.tasks import TASKS
 from ascolto.ingest import ingest
 from ascolto.report.overview import build_overview, render_overview
 from ascolto.workspace import Workspace
@@ -124,6 +127,37 @@ def test_message_text_cannot_break_out_of_the_page(workspace: Workspace, tmp_pat
     assert data["threads"][0]["text"] == evil
     html = render_overview(data, tmp_path / "o.html").read_text(encoding="utf-8")
     assert "alert(1)" in html and "<script>alert(1)" not in html
+
+
+def test_reading_mix_adds_up_after_enrichment(tmp_path: Path) -> None:
+    ws = Workspace.create(tmp_path / "ws", owners=["reddit:bboe"])
+    ingest(
+        ws, [data_path("formats/reddit/praw_cassette_comments_2gmzqe.json")], owners=["reddit:bboe"]
+    )
+    with ws.connect(read_only=True) as con:
+        before = build_overview(con)["reading"]
+    assert before["read"] == 0 and before["audience"] > 0
+    assert "Not read yet" in render_overview(build_overview_of(ws), tmp_path / "a.html").read_text()
+    with ws.connect() as con:
+        enrich_store(con, TASKS, get_backend())
+        owned = con.execute(
+            "SELECT count(*) FROM messages m JOIN authors a ON a.platform = m.platform "
+            "AND a.id = m.author_id WHERE a.is_owned"
+        ).fetchone()[0]
+        total = con.execute("SELECT count(*) FROM messages").fetchone()[0]
+    reading = build_overview_of(ws)["reading"]
+    assert reading["read"] == reading["audience"] == total - owned
+    assert sum(r["n"] for r in reading["intent"]) == reading["read"]
+    assert sum(reading["sentiment"]["overall"].values()) == reading["read"]
+    assert sum(reading["language"].values()) == reading["read"]
+    assert {m["task"] for m in reading["models"]} == set(TASKS)
+    html = render_overview(build_overview_of(ws), tmp_path / "b.html").read_text()
+    assert "What the audience says" in html and "Net sentiment" in html
+
+
+def build_overview_of(ws: Workspace) -> dict[str, Any]:
+    with ws.connect(read_only=True) as con:
+        return build_overview(con)
 
 
 def test_empty_workspace(workspace: Workspace, tmp_path: Path) -> None:

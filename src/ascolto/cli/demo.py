@@ -96,6 +96,11 @@ def demo(
         f"{imported['duplicates']} already stored or repeated in the files; "
         f"{s['quarantined']} in quarantine."
     )
+    read = s["enriched"]
+    console.print(
+        f"Read {read['enriched']} messages for {', '.join(read['tasks'])} with the shipped "
+        "models (`ascolto models list`)."
+    )
     console.print(f"Planted: {_planted(run.corpus.truth)}")
     console.print(f"Workspace: [bold]{run.workspace}[/] (owners: {', '.join(s['owners'])})")
     console.print(f"Ground truth: {run.corpus.truth}")

@@ -27,12 +27,39 @@ from ascolto.enrich.metrics import evaluate as score
 from ascolto.enrich.pipeline import enrich_store
 from ascolto.enrich.tasks import LABELS, SUPPORTED_LANGUAGES, TASKS, check_task
 from ascolto.enrich.training import train as train_model
+from ascolto.errors import BadOption
 from ascolto.ingest import stop_between_batches
 
 models_app = typer.Typer(help="List, train and evaluate the reading models.", no_args_is_help=True)
 
 BackendOpt = Annotated[
-    str, typer.Option("--backend", "-b", help="linear (default, shipped); transformers, llm: soon.")
+    str,
+    typer.Option(
+        "--backend", "-b", help="linear (default, shipped), transformers (--model) or llm."
+    ),
+]
+ModelOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--model",
+        "-m",
+        help="transformers: TASK=FOLDER of a local Hugging Face classification model "
+        "(repeat per task; other tasks are read by linear).",
+    ),
+]
+EndpointOpt = Annotated[
+    str | None,
+    typer.Option(
+        help="llm: an OpenAI-compatible base URL, e.g. http://127.0.0.1:11434/v1 (Ollama); "
+        "a key, if needed, in $ASCOLTO_LLM_API_KEY."
+    ),
+]
+LlmModelOpt = Annotated[
+    str | None, typer.Option("--llm-model", help="llm: the model the endpoint serves.")
+]
+LlmLogOpt = Annotated[
+    Path | None,
+    typer.Option("--llm-log", help="llm: JSONL log of each request's tokens, cost and latency."),
 ]
 
 
@@ -40,13 +67,42 @@ def _backend(
     name: str,
     languages: tuple[str, ...] = SUPPORTED_LANGUAGES,
     workspace_models: Path | None = None,
+    models: list[str] | None = None,
+    endpoint: str | None = None,
+    llm_model: str | None = None,
+    llm_log: Path | None = None,
 ) -> Backend:
-    """The backend; a workspace's retrained linear models (``models train --corrections``) win."""
-    if name != "linear":
-        return get_backend(name)
+    """The backend with its options. A workspace's retrained linear models (``models train
+    --corrections``) win over the shipped ones, also for the tasks transformers leaves to
+    linear; an option of another backend is one clear error, not silently ignored."""
     folders = workspace_models.iterdir() if workspace_models and workspace_models.is_dir() else ()
     trained = {p.name: p for p in folders if (p / META).is_file()}
-    return get_backend(name, languages=languages, models=trained)
+    linear = get_backend("linear", languages=languages, models=trained)
+    given = {"--model": models, "--endpoint": endpoint, "--llm-model": llm_model}
+    wanted = {"linear": (), "transformers": ("--model",), "llm": ("--endpoint", "--llm-model")}
+    for option, value in given.items():
+        if value and option not in wanted.get(name, ()):
+            raise BadOption(f"{option} is not an option of the {name} backend")
+    if name == "linear":
+        return linear
+    if name == "transformers":
+        folders_by_task = {}
+        for spec in models or ():
+            task, sep, folder = spec.partition("=")
+            if not sep or not folder:
+                raise BadOption(f"--model {spec}: expected TASK=FOLDER, e.g. sentiment=./xlmr")
+            folders_by_task[check_task(task.strip())] = Path(folder)
+        return get_backend(name, models=folders_by_task, languages=languages, linear=linear)
+    if name == "llm":
+        if not endpoint or not llm_model:
+            raise BadOption(
+                "the llm backend needs --endpoint URL and --llm-model NAME, e.g. "
+                "--endpoint http://127.0.0.1:11434/v1 --llm-model qwen2.5:7b-instruct"
+            )
+        return get_backend(
+            name, endpoint=endpoint, model=llm_model, languages=languages, log=llm_log
+        )
+    return get_backend(name)
 
 
 def _bar(label: str) -> Progress:
@@ -66,14 +122,19 @@ def enrich(
         typer.Option("--tasks", help="Comma-separated tasks: language,sentiment,intent,toxicity."),
     ] = ",".join(TASKS),
     backend: BackendOpt = "linear",
+    model: ModelOpt = None,
+    endpoint: EndpointOpt = None,
+    llm_model: LlmModelOpt = None,
+    llm_log: LlmLogOpt = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Read every message not yet read by the current models (incremental, resumable)."""
     ws = open_workspace(workspace)
     names = [check_task(t.strip()) for t in tasks.split(",") if t.strip()]
-    languages = tuple(ws.settings["languages"]) or SUPPORTED_LANGUAGES
-    engine = _backend(backend, languages, ws.root / "models")
+    languages = ws.languages
+    log = llm_log or ws.root / "logs" / "llm.jsonl"
+    engine = _backend(backend, languages, ws.root / "models", model, endpoint, llm_model, log)
     with ws.connect() as con, _bar("enriching") as bar, stop_between_batches() as stop:
         job = bar.add_task("enrich", total=None)
         result = enrich_store(
@@ -83,9 +144,13 @@ def enrich(
             progress=lambda d, t: bar.update(job, completed=d, total=t),
             should_stop=stop,
         )
+    if engine.name == "llm":  # what the run cost: requests, tokens, money, time
+        result["llm"] = {**engine.stats, "log": str(log)}  # type: ignore[attr-defined]
     if as_json:
         print_json(result)
         return
+    if engine.name == "llm":
+        err_console.print(f"{engine.summary()} (log: {log})")  # type: ignore[attr-defined]
     console.print(
         f"Enriched {result['enriched']} of {result['pending']} pending messages "
         f"({result['messages']} stored) for {', '.join(names)} with the {backend} backend."
@@ -106,11 +171,15 @@ def classify(
         Path | None, typer.Option("--output", "-o", help="JSONL to write (default: stdout).")
     ] = None,
     backend: BackendOpt = "linear",
+    model: ModelOpt = None,
+    endpoint: EndpointOpt = None,
+    llm_model: LlmModelOpt = None,
+    llm_log: LlmLogOpt = None,
     batch: Annotated[int, typer.Option(help="Messages read per batch.")] = 10_000,
 ) -> None:
     """Label a file of messages: JSONL of text, label, score and lang, a line per input line."""
     check_task(task)
-    engine = _backend(backend)
+    engine = _backend(backend, SUPPORTED_LANGUAGES, None, model, endpoint, llm_model, llm_log)
     langid = _backend("linear")
     out = output.open("wb") if output else sys.stdout.buffer
     n = 0
@@ -130,10 +199,8 @@ def classify(
         err_console.print(f"Wrote {n} lines to {output}")
 
 
-def _classify_batch(
-    texts: list[str], task: str, engine: Backend, langid: Backend, out: Any
-) -> int:
-    """One JSONL line per text; language always comes from the linear backend's py3langid."""
+def _classify_batch(texts: list[str], task: str, engine: Backend, langid: Backend, out: Any) -> int:
+    """One JSONL line per text; ``lang`` always comes from the linear backend (it is cheap)."""
     labels, scores = engine.predict(texts, [task])[task]
     langs = langid.predict(texts, ["language"])["language"][0]
     for text, label, s, lang in zip(texts, labels, scores, langs, strict=True):
@@ -178,7 +245,7 @@ def models_list(as_json: JsonOpt = False) -> None:
 
 @models_app.command("train")
 def models_train(
-    task: Annotated[str, typer.Argument(help="sentiment, intent or toxicity.")],
+    task: Annotated[str, typer.Argument(help="language, sentiment, intent or toxicity.")],
     data: Annotated[Path, typer.Option(help="The shared datasets folder.")] = Path(
         "../shared/data"
     ),
@@ -232,12 +299,16 @@ def models_evaluate(
         ),
     ],
     backend: BackendOpt = "linear",
+    model: ModelOpt = None,
+    endpoint: EndpointOpt = None,
+    llm_model: LlmModelOpt = None,
+    llm_log: LlmLogOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
     """Accuracy, macro-F1, per-class precision/recall/F1 and the confusion matrix."""
     check_task(task)
     texts, truth = read_labelled(data, task)
-    engine = _backend(backend)
+    engine = _backend(backend, SUPPORTED_LANGUAGES, None, model, endpoint, llm_model, llm_log)
     predicted = engine.predict(texts, [task])[task][0]
     labels = list(LABELS.get(task, sorted(set(truth) | set(predicted))))
     result = {

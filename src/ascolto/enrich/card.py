@@ -13,6 +13,13 @@ CARD = "MODEL_CARD.md"
 
 #: What a reader of each card must know beyond the numbers.
 NOTES = {
+    "language": """\
+- Labels are each corpus's stated language (UMSAB per-language splits, Italian HaSpeeDe and
+  the project's Italian intent messages, English SemEval, TweetEval and Bitext); a tweet
+  written in another language than its corpus's counts as an error here.
+- The model reads the features every other task reads, so language costs one small matrix
+  product; py3langid reads again the texts the model is unsure of, and reads everything when a
+  workspace expects a language outside the model's eight.""",
     "sentiment": """\
 - **Benchmarks.** UMSAB's published Italian macro-F1: FastText 54.7, XLM-R 71.5 (Barbieri et
   al., LREC 2022), on its test split. Our number is on UMSAB's Italian *validation* split (the
@@ -134,7 +141,11 @@ def render(meta: dict[str, Any]) -> str:
         f"| {label} | " + " | ".join(str(n) for n in row) + " |"
         for label, row in zip(labels, overall["confusion"], strict=True)
     ]
-    for title, key in (("Agreement between annotators", "agreement"), ("Speed", "speed")):
+    for title, key in (
+        ("Baseline in the same run", "baseline"),
+        ("Agreement between annotators", "agreement"),
+        ("Speed", "speed"),
+    ):
         if meta.get(key):
             lines += ["", f"## {title}", "", *meta[key]]
     if meta["task"] in NOTES:

@@ -17,7 +17,8 @@ import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from ascolto.enrich.features import Featurizer
+from ascolto.enrich.features import SCHEME, Featurizer
+from ascolto.errors import AscoltoError
 
 WEIGHTS = "weights.npz"
 META = "model.json"
@@ -110,6 +111,11 @@ class LinearModel:
     def load(cls, folder: Path) -> tuple[LinearModel, dict[str, Any]]:
         """The model and its meta (name, version, metrics) from a folder it was saved in."""
         meta = json.loads((folder / META).read_text())
+        if meta["featurizer"].get("scheme") != SCHEME:
+            raise AscoltoError(
+                f"{folder} holds a model made by an older ascolto whose features differ: "
+                f"retrain it with `ascolto models train {meta.get('task', 'TASK')}`"
+            )
         params = meta["params"]
         model = cls(
             Featurizer(**meta["featurizer"]),

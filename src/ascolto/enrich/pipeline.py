@@ -105,6 +105,12 @@ def _done(tasks: Sequence[str]) -> str:
     return " AND ".join(clauses)
 
 
+def _missing(con: duckdb.DuckDBPyConnection, task: str, backend: Backend) -> bool:
+    """Whether some message lacks the task's current enrichment."""
+    where, params = pending(con, [task], backend)
+    return bool(scalar(con, f"SELECT EXISTS (SELECT 1 FROM messages m WHERE {where})", params))
+
+
 def pending(
     con: duckdb.DuckDBPyConnection, tasks: Sequence[str], backend: Backend
 ) -> tuple[str, list[str]]:
@@ -129,8 +135,11 @@ def enrich_store(
     (0: one per core when there are several batches) the batches are read in worker processes
     while this one reads and writes the store.
     """
-    tasks = [check_task(t) for t in dict.fromkeys(tasks)]
-    where, params = pending(con, tasks, backend)
+    asked = [check_task(t) for t in dict.fromkeys(tasks)]
+    # tasks every message already has are not read again (a new sentiment model re-reads
+    # sentiment only); ON CONFLICT below covers messages missing only some of the rest
+    tasks = [t for t in asked if _missing(con, t, backend)]
+    where, params = pending(con, tasks, backend) if tasks else ("false", [])
     con.execute(
         "CREATE OR REPLACE TEMP TABLE enrich_todo AS "
         f"SELECT row_number() OVER () AS n, platform, id FROM messages m WHERE {where}",
@@ -153,18 +162,19 @@ def enrich_store(
             ).to_arrow_table()
 
     n_workers = workers or (os.cpu_count() or 1)
-    run = _parallel if n_workers > 1 and todo > 2 * batch_size else _inline
+    several = n_workers > 1 and todo > 2 * batch_size
+    run = _parallel if backend.parallel and several else _inline
     try:
         for n, out in run(batches(), tasks, backend, n_workers):
             with registered(con, "enrich_batch", out):
                 con.execute("BEGIN TRANSACTION")
-                con.execute(
+                inserted = con.execute(
                     "INSERT INTO enrichments SELECT *, $1 FROM enrich_batch ON CONFLICT DO NOTHING",
                     [datetime.now(UTC)],
-                )
+                ).fetchone()
                 con.execute("COMMIT")
             done += n
-            written += out.num_rows
+            written += int(inserted[0]) if inserted else 0
             if progress:
                 progress(done, todo)
     finally:
@@ -175,7 +185,7 @@ def enrich_store(
         "enriched": done,
         "enrichments_written": written,
         "tasks": {
-            t: dict(zip(("model", "version"), backend.identity(t), strict=True)) for t in tasks
+            t: dict(zip(("model", "version"), backend.identity(t), strict=True)) for t in asked
         },
         "backend": backend.name,
         "complete": done == todo,

@@ -7,9 +7,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ascolto.enrich import language
 from ascolto.enrich.linear import META, LinearModel
-from ascolto.enrich.tasks import SUPPORTED_LANGUAGES, TASKS, check_task
+from ascolto.enrich.tasks import TASKS, check_task
 from ascolto.errors import AscoltoError
 
 MODELS = Path(__file__).parent / "models"
@@ -31,19 +30,8 @@ def load_linear(folder: Path) -> tuple[LinearModel, dict[str, Any]]:
 
 def shipped() -> list[dict[str, Any]]:
     """One summary per task: name, version, trained date, validation macro-F1, folder."""
-    out: list[dict[str, Any]] = [
-        {
-            "task": "language",
-            "backend": "linear",
-            "name": language.NAME,
-            "version": language.VERSION,
-            "labels": list(SUPPORTED_LANGUAGES),
-            "trained_at": None,
-            "macro_f1": None,
-            "path": None,
-        }
-    ]
-    for task in TASKS[1:]:
+    out: list[dict[str, Any]] = []
+    for task in TASKS:
         meta_path = model_dir(task) / META
         if meta_path.is_file():
             meta = json.loads(meta_path.read_text())
@@ -64,7 +52,4 @@ def shipped() -> list[dict[str, Any]]:
 
 def meta(task: str) -> dict[str, Any]:
     """The full meta (validation numbers included) of the shipped model of a task."""
-    check_task(task)
-    if task == "language":
-        return shipped()[0]
-    return load_linear(model_dir(task))[1]
+    return load_linear(model_dir(check_task(task)))[1]

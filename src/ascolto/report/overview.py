@@ -1,7 +1,8 @@
 """The overview report: one static HTML file describing what a workspace holds.
 
-``build_overview`` computes plain data from the store (volume by day and platform, top authors,
-biggest threads, owner responses, kinds); ``render_overview`` writes it as a single HTML file
+``build_overview`` computes plain data from the store (volume by day and platform, what the
+audience says: sentiment, intent, language and toxicity mix, top authors, biggest threads,
+owner responses, kinds); ``render_overview`` writes it as a single HTML file
 with the data as JSON and Chart.js inlined, so the page works offline and can be mailed around.
 """
 
@@ -16,6 +17,7 @@ import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ascolto import __version__
+from ascolto.enrich.tasks import INTENT, SENTIMENT
 from ascolto.store.db import iso, records
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -99,6 +101,7 @@ def build_overview(
         ),
         "threads": _threads(con, top),
         "responses": _responses(con),
+        "reading": _reading(con),
     }
 
 
@@ -193,6 +196,75 @@ def _threads(con: duckdb.DuckDBPyConnection, top: int) -> list[dict[str, Any]]:
         if r["text"] and len(r["text"]) > 160:
             r["text"] = r["text"][:157] + "…"
     return rows
+
+
+#: One row per audience message (not by an owned account, not a share) with its four labels
+#: from the ``labels`` view (a user's correction wins over the model), counted by combination.
+_READING = """
+WITH audience AS (
+    SELECT m.platform, m.id FROM messages m
+    LEFT JOIN authors a ON a.platform = m.platform AND a.id = m.author_id
+    WHERE NOT coalesce(a.is_owned, false) AND m.kind <> 'share'
+), read AS (
+    SELECT platform, message_id AS id,
+           any_value(label) FILTER (WHERE task = 'sentiment') AS sentiment,
+           any_value(label) FILTER (WHERE task = 'intent') AS intent,
+           any_value(label) FILTER (WHERE task = 'language') AS language,
+           any_value(label) FILTER (WHERE task = 'toxicity') AS toxicity
+    FROM labels GROUP BY ALL
+)
+SELECT a.platform, r.sentiment, r.intent, r.language, r.toxicity, count(*) AS n
+FROM audience a LEFT JOIN read r USING (platform, id)
+GROUP BY ALL
+"""
+
+
+def _reading(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Sentiment, intent, language and toxicity mix of the audience's messages."""
+    rows = records(con, _READING)
+    audience = sum(r["n"] for r in rows)
+    read = [r for r in rows if r["sentiment"] or r["intent"]]
+    out: dict[str, Any] = {"audience": audience, "read": sum(r["n"] for r in read)}
+
+    def count(key: str, where: Any = lambda r: True) -> dict[str, int]:
+        tally: dict[str, int] = {}
+        for r in read:
+            if r[key] and where(r):
+                tally[r[key]] = tally.get(r[key], 0) + r["n"]
+        return tally
+
+    sentiment = count("sentiment")
+    pos, neg = sentiment.get("positive", 0), sentiment.get("negative", 0)
+    out["sentiment"] = {
+        "overall": {k: sentiment.get(k, 0) for k in SENTIMENT},
+        "net": round((pos - neg) / (pos + neg), 3) if pos + neg else None,
+        "by_platform": {
+            p: count("sentiment", lambda r, p=p: r["platform"] == p)
+            for p in sorted({r["platform"] for r in read})
+        },
+    }
+    intents = count("intent")
+    out["intent"] = [
+        {
+            "intent": name,
+            "n": intents.get(name, 0),
+            "share": round(intents.get(name, 0) / out["read"], 4) if out["read"] else 0.0,
+            "sentiment": {
+                k: count("sentiment", lambda r, i=name: r["intent"] == i).get(k, 0)
+                for k in SENTIMENT
+            },
+            "toxic": count("toxicity", lambda r, i=name: r["intent"] == i).get("toxic", 0),
+        }
+        for name in sorted(INTENT, key=lambda i: (-intents.get(i, 0), INTENT.index(i)))
+    ]
+    out["language"] = dict(sorted(count("language").items(), key=lambda kv: -kv[1]))
+    out["toxic"] = count("toxicity").get("toxic", 0)
+    out["models"] = records(
+        con,
+        """SELECT task, model, version, count(*) AS messages FROM enrichments
+           GROUP BY ALL ORDER BY task, model, version""",
+    )
+    return out
 
 
 def _responses(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:

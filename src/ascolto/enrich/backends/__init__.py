@@ -20,6 +20,9 @@ Predictions = dict[str, tuple[list[str], list[float]]]
 
 class Backend(Protocol):
     name: str
+    #: Whether the pipeline may read batches in worker processes (False: the backend runs its
+    #: own threads, a GPU or a remote server, and workers would only compete for them).
+    parallel: bool
 
     def identity(self, task: str) -> tuple[str, str]:
         """``(model name, version)`` stored with every enrichment the backend writes."""
@@ -34,6 +37,12 @@ def get_backend(name: str = "linear", **options: Any) -> Backend:
         from ascolto.enrich.backends.linear import LinearBackend
 
         return LinearBackend(**options)
-    if name in BACKENDS:  # named by the issue, not built yet: say so rather than fail late
-        raise BadOption(f"the {name} backend is not available in this version yet: use linear")
+    if name == "transformers":
+        from ascolto.enrich.backends.transformers import TransformersBackend
+
+        return TransformersBackend(**options)
+    if name == "llm":
+        from ascolto.enrich.backends.llm import LlmBackend
+
+        return LlmBackend(**options)
     raise BadOption(f"unknown backend {name!r}: use one of {', '.join(BACKENDS)}")

@@ -1,7 +1,9 @@
-"""The default backend: the shipped linear models plus py3langid, all on one vectorisation.
+"""The default backend: the shipped linear models, all four on one vectorisation.
 
 A batch is vectorised once (hashed n-grams need no per-task vocabulary) and every task's model
-scores the same matrix, so four tasks cost little more than one.
+scores the same matrix, so four tasks cost little more than one. Language is a model like the
+others, helped by py3langid where it is unsure (``language.from_head``); a workspace expecting a
+language the model does not know gets py3langid alone.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from ascolto.enrich.tasks import SUPPORTED_LANGUAGES, check_task
 
 class LinearBackend:
     name = "linear"
+    parallel = True
 
     def __init__(
         self,
@@ -35,11 +38,18 @@ class LinearBackend:
     def _model(self, task: str) -> tuple[LinearModel, dict[str, Any]]:
         return load_linear(self.models.get(task, model_dir(task)))
 
+    def _head_reads_language(self) -> bool:
+        return set(self.languages) <= set(self._model("language")[0].classes_)
+
     def identity(self, task: str) -> tuple[str, str]:
+        """Language's version also names the expected languages: they change its answers."""
         check_task(task)
-        if task == "language":
-            return language.NAME, f"{language.VERSION}:{','.join(self.languages)}"
+        expected = ",".join(self.languages)
+        if task == "language" and not self._head_reads_language():
+            return language.NAME, f"{language.VERSION}:{expected}"
         meta = self._model(task)[1]
+        if task == "language":
+            return meta["name"], f"{meta['version']}:{expected}"
         return meta["name"], meta["version"]
 
     def predict(self, texts: Sequence[str], tasks: Sequence[str]) -> Predictions:
@@ -47,15 +57,19 @@ class LinearBackend:
         features: dict[Featurizer, sp.csr_matrix] = {}
         for task in tasks:
             check_task(task)
-            if task == "language":
+            if task == "language" and not self._head_reads_language():
                 found = language.identify(texts, self.languages)
-                out[task] = ([lang for lang, _ in found], [score for _, score in found])
+                out[task] = ([code for code, _ in found], [score for _, score in found])
                 continue
             model, _ = self._model(task)
             if model.featurizer not in features:
                 features[model.featurizer] = model.featurizer.transform(texts)
             proba = model.proba_from_features(features[model.featurizer])
-            out[task] = scored(model.classes_, proba, task)
+            if task == "language":
+                found = language.from_head(texts, proba, model.classes_, self.languages)
+                out[task] = ([code for code, _ in found], [score for _, score in found])
+            else:
+                out[task] = scored(model.classes_, proba, task)
         return out
 
 
