@@ -236,11 +236,15 @@ def models_list(as_json: JsonOpt = False) -> None:
     if as_json:
         print_json(rows)
         return
-    table = Table("task", "model", "version", "labels", "validation macro-F1")
+    table = Table("task", "model", "version", "macro-F1")
     for r in rows:
         f1 = f"{100 * r['macro_f1']:.1f}" if r["macro_f1"] is not None else "see README"
-        table.add_row(r["task"], r["name"], r["version"], ", ".join(r["labels"]), f1)
+        table.add_row(r["task"], r["name"], r["version"], f1)
     console.print(table)
+    console.print(
+        "macro-F1 on validation rows never trained on; labels with --json; each model's card "
+        f"is MODEL_CARD.md beside it in {registry.MODELS}"
+    )
 
 
 @models_app.command("train")
