@@ -31,6 +31,7 @@ bench: $(TSTAMP)
 	$(BIN)/python bench/ingest.py
 	$(BIN)/python bench/enrich.py --cards
 	$(BIN)/python bench/enrich_transformers.py
+	$(BIN)/python bench/responses.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

@@ -136,13 +136,12 @@ def main(argv: list[str] | None = None) -> dict:
         "linear_sentiment_per_s": round(n / linear_s),
         "linear_speedup": round(seconds / linear_s, 1),
     }
-    print(
+    line = (
         f"{row['model']} ({params / 1e6:.0f}M parameters) on {row['device']}, {row['dtype']}: "
         f"{row['per_s']:,} msg/s over {n:,} real texts; linear sentiment "
-        f"{row['linear_sentiment_per_s']:,} msg/s ({row['linear_speedup']}x faster)",
-        flush=True,
+        f"{row['linear_sentiment_per_s']:,} msg/s ({row['linear_speedup']}x faster)"
     )
-    return write_result(args.out, "transformers backend, XLM-R-base-sized model", [row])
+    return write_result(args.out, "transformers backend, XLM-R-base-sized model", [row], line)
 
 
 if __name__ == "__main__":

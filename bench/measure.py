@@ -47,8 +47,13 @@ def _rss(p: psutil.Process) -> int:
         return 0
 
 
-def write_result(out: Path, benchmark: str, rows: list[dict[str, Any]]) -> dict[str, Any]:
-    """The benchmark's JSON (with the machine's CPU count and Python), written to ``out``."""
+def write_result(
+    out: Path, benchmark: str, rows: list[dict[str, Any]], line: str = ""
+) -> dict[str, Any]:
+    """The benchmark's JSON (with the machine's CPU count and Python), written to ``out``;
+    ``line``, the result in words, is printed first."""
+    if line:
+        print(line, flush=True)
     result = {
         "benchmark": benchmark,
         "cpus": os.cpu_count(),

@@ -39,6 +39,31 @@ def _as_int(value: Any) -> int:
     return n
 
 
+def _as_zone(value: Any) -> str:
+    from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+    try:
+        ZoneInfo(str(value))
+    except (ZoneInfoNotFoundError, ValueError):
+        raise ValueError("expected an IANA time zone such as Europe/Rome") from None
+    return str(value)
+
+
+def _as_hours(value: Any) -> str:
+    from ascolto.care.calendar import parse_hours
+
+    parse_hours(str(value))
+    return str(value)
+
+
+def _as_closures(value: Any) -> list[str]:
+    from ascolto.care.calendar import parse_closures
+
+    items = _as_list(value)
+    parse_closures(items)
+    return items
+
+
 @dataclass(frozen=True, slots=True)
 class SettingSpec:
     name: str
@@ -74,6 +99,30 @@ SETTINGS: dict[str, SettingSpec] = {
             ["it", "en"],
             "Languages the workspace expects, most likely first.",
             _as_list,
+        ),
+        SettingSpec(
+            "timezone",
+            "Europe/Rome",
+            "The team's time zone: business hours and days are read in it.",
+            _as_zone,
+        ),
+        SettingSpec(
+            "business_hours",
+            "mon-fri 09:00-18:00",
+            "Weekly opening hours, e.g. 'mon-fri 09:00-13:00 14:00-18:00; sat 09:00-12:00'.",
+            _as_hours,
+        ),
+        SettingSpec(
+            "holidays",
+            "IT",
+            "Country whose public holidays close the team (ISO code; '' for none).",
+            lambda v: str(v).upper(),
+        ),
+        SettingSpec(
+            "closures",
+            [],
+            "Extra closed days: YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD.",
+            _as_closures,
         ),
     )
 }

@@ -16,6 +16,7 @@ from typing import Any
 
 import duckdb
 
+from ascolto.care.calendar import BusinessCalendar
 from ascolto.config import Settings, render_toml
 from ascolto.enrich.tasks import SUPPORTED_LANGUAGES
 from ascolto.errors import AscoltoError, WorkspaceBusy, WorkspaceNotFound
@@ -52,6 +53,14 @@ class Workspace:
         """The languages messages are expected in (``languages`` in ascolto.toml), else the
         six the shipped models read."""
         return tuple(self.settings["languages"]) or SUPPORTED_LANGUAGES
+
+    @property
+    def calendar(self) -> BusinessCalendar:
+        """The team's business calendar from the settings (time zone, hours, holidays)."""
+        s = self.settings
+        return BusinessCalendar(
+            s["timezone"], s["business_hours"], s["holidays"], tuple(s["closures"])
+        )
 
     @cached_property
     def settings(self) -> Settings:

@@ -7,7 +7,7 @@ import sys
 import duckdb
 import typer
 
-from ascolto.cli import demo, enrich, export, ingest, report, workspace
+from ascolto.cli import care, demo, enrich, export, ingest, report, workspace
 from ascolto.cli.common import err_console
 from ascolto.errors import AscoltoError
 
@@ -29,6 +29,7 @@ app.command()(report.report)
 app.command()(enrich.enrich)
 app.command()(enrich.classify)
 app.command()(enrich.label)
+app.command()(care.responses)
 app.add_typer(enrich.models_app, name="models")
 
 

@@ -17,49 +17,14 @@ import orjson
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ascolto import __version__
+from ascolto.care.conversations import addressed
+from ascolto.care.responses import duration, metrics
 from ascolto.enrich.tasks import INTENT, SENTIMENT
 from ascolto.store.db import iso, records
 
 TEMPLATES = Path(__file__).parent / "templates"
 CHART_JS = Path(__file__).parents[1] / "web" / "static" / "vendor" / "chart.umd.min.js"
 TOP = 15
-
-#: Messages "to" the brand: not by an owned account, not a share, and either in a thread the
-#: brand started or mentioning/replying to an owned account.
-_INBOUND = """
-CREATE OR REPLACE TEMP TABLE overview_inbound AS
-WITH owned AS (SELECT platform, id FROM authors WHERE is_owned),
-owned_roots AS (
-    SELECT m.platform, m.id FROM messages m JOIN owned o
-      ON o.platform = m.platform AND o.id = m.author_id
-    WHERE m.parent_id IS NULL
-),
-owned_mentions AS (
-    SELECT DISTINCT i.platform, i.message_id AS id FROM interactions i JOIN owned o
-      ON o.platform = i.platform AND o.id = i.dst_author_id
-    WHERE i.kind IN ('mention', 'reply', 'quote')
-)
-SELECT m.platform, m.id, m.created_at
-FROM messages m
-LEFT JOIN owned a ON a.platform = m.platform AND a.id = m.author_id
-LEFT JOIN owned_roots r ON r.platform = m.platform AND r.id = m.root_id AND m.id <> m.root_id
-LEFT JOIN owned_mentions t ON t.platform = m.platform AND t.id = m.id
-WHERE a.id IS NULL AND m.kind <> 'share' AND (r.id IS NOT NULL OR t.id IS NOT NULL)
-"""
-
-_RESPONSES = """
-WITH first_reply AS (
-    SELECT r.platform, r.parent_id AS id, min(r.created_at) AS at
-    FROM messages r JOIN authors a ON a.platform = r.platform AND a.id = r.author_id
-    WHERE a.is_owned AND r.parent_id IS NOT NULL
-    GROUP BY ALL
-)
-SELECT i.platform, count(*) AS inbound, count(f.at) AS answered,
-       median(epoch(f.at) - epoch(i.created_at)) / 60 AS median_minutes
-FROM overview_inbound i
-LEFT JOIN first_reply f ON f.platform = i.platform AND f.id = i.id AND f.at >= i.created_at
-GROUP BY ALL ORDER BY inbound DESC, platform
-"""
 
 
 def build_overview(
@@ -268,18 +233,15 @@ def _reading(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 
 def _responses(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    con.execute(_INBOUND)
-    try:
-        rows = records(con, _RESPONSES)
-    finally:
-        con.execute("DROP TABLE IF EXISTS overview_inbound")
-    for r in rows:
-        r["unanswered"] = r["inbound"] - r["answered"]
-        r["rate"] = round(r["answered"] / r["inbound"], 4) if r["inbound"] else None
-        if r["median_minutes"] is not None:
-            r["median_minutes"] = round(float(r["median_minutes"]), 1)
+    """The response gap: answered, rate and first-reply times, per platform and per intent."""
     owned = records(con, "SELECT count(*) AS n FROM authors WHERE is_owned")[0]["n"]
-    return {"owned_accounts": owned, "by_platform": rows}
+    result = metrics(addressed(con), ["platform", "intent"])
+    return {
+        "owned_accounts": owned,
+        "overall": result["overall"],
+        "by_platform": [{"platform": k, **v} for k, v in result["by_platform"].items()],
+        "by_intent": [{"intent": k, **v} for k, v in result["by_intent"].items()],
+    }
 
 
 def render_overview(data: dict[str, Any], path: Path) -> Path:
@@ -293,7 +255,7 @@ def render_overview(data: dict[str, Any], path: Path) -> Path:
     template = env.get_template("overview.html.j2")
     payload = orjson.dumps(data, default=str).decode()
     html = template.render(
-        data=data, data_json=_script_safe(payload), chart_js=_chart_js(), minutes=_minutes
+        data=data, data_json=_script_safe(payload), chart_js=_chart_js(), duration=duration
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(html, encoding="utf-8")
@@ -311,15 +273,3 @@ def _chart_js() -> str:
 def _script_safe(text: str) -> str:
     """JSON that cannot close the ``<script>`` element it sits in."""
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-
-
-def _minutes(value: float | None) -> str:
-    """``95.0`` -> ``1 h 35 min``; days for long waits."""
-    if value is None:
-        return "–"
-    if value < 60:
-        return f"{value:.0f} min"
-    if value < 48 * 60:
-        h, m = divmod(round(value), 60)
-        return f"{h} h {m:02d} min"
-    return f"{value / 1440:.1f} days"

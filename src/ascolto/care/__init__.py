@@ -1,0 +1,1 @@
+"""Conversations and care: who got an answer, how fast, by intent; the inbox."""
