@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from ascolto.care.calendar import BusinessCalendar
-from ascolto.care.conversations import addressed
+from ascolto.care.conversations import addressed, thread
 from ascolto.care.responses import metrics
 from ascolto.errors import BadOption
 from ascolto.ingest import ingest
@@ -120,3 +120,28 @@ def test_filters_and_an_empty_result(twcs: tuple[Workspace, Path]) -> None:
     empty = metrics(none, ["intent"])
     assert empty["overall"]["addressed"] == 0 and empty["overall"]["response_rate"] is None
     assert empty["by_intent"] == {}
+
+
+def test_thread_has_depth_chain_and_participants(twcs: tuple[Workspace, Path]) -> None:
+    ws, path = twcs
+    with path.open(newline="", encoding="utf-8") as f:
+        parent = {
+            r["tweet_id"]: r["in_response_to_tweet_id"].split(".")[0] or None
+            for r in csv.DictReader(f)
+            if r["author_id"]
+        }
+    with ws.connect(read_only=True) as con:
+        t = thread(con, "x:2952")
+    chain, cursor = [], "2952"
+    while cursor:
+        chain.append(cursor)
+        cursor = parent.get(cursor)
+    assert t["chain"] == chain[::-1] and t["root_id"] == chain[-1]
+    depth = {m["id"]: m["depth"] for m in t["messages"]}
+    assert all(depth[m["id"]] == depth[m["parent_id"]] + 1 for m in t["messages"] if m["parent_id"])
+    assert depth["2952"] == len(chain) - 1 and t["depth"] == max(depth.values())
+    assert {p["handle"]: p["owned"] for p in t["participants"]} == {
+        "116393": False,
+        "SpotifyCares": True,
+    }
+    assert sum(p["messages"] for p in t["participants"]) == len(t["messages"])

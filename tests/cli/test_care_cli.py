@@ -37,3 +37,8 @@ def test_responses_table_and_json(tmp_path: Path) -> None:
     assert "cannot group by 'mood'" in line
     line = one_line_error(ascolto("responses", "-w", str(ws), "--since", "yesterday", ok=False))
     assert "--since" in line and "YYYY-MM-DD" in line
+    tree = ascolto("thread", "-w", str(ws), "x:2952").stdout
+    assert "SpotifyCares (brand)" in tree and "participants" in tree
+    assert json.loads(ascolto("thread", "-w", str(ws), "2952", "--json").stdout)["depth"] >= 6
+    line = one_line_error(ascolto("thread", "-w", str(ws), "x:nope", ok=False))
+    assert "no message" in line

@@ -20,6 +20,9 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
+from ascolto.store.db import iso, records
+from ascolto.store.queries import find_message
+
 #: Follower buckets of the ``influence`` grouping, as (label, lower bound).
 INFLUENCE = (("100k+", 100_000), ("10k-100k", 10_000), ("1k-10k", 1_000), ("<1k", 0))
 
@@ -97,3 +100,70 @@ def addressed(
         "tz": timezone,
     }
     return con.sql(_ADDRESSED.format(influence=influence), params=params).to_arrow_table()
+
+
+_THREAD = """
+WITH RECURSIVE members AS (
+    SELECT m.platform, m.id, m.parent_id, m.author_id, m.created_at, m.text, m.kind
+    FROM messages m WHERE m.platform = $1 AND m.root_id = $2
+),
+walk AS (
+    -- the root, and any message whose parent was never collected (it hangs from the root)
+    SELECT id, parent_id, CASE WHEN id = $2 THEN 0 ELSE 1 END AS depth,
+           [created_at] AS path, parent_id IS NOT NULL AND id <> $2 AS parent_missing
+    FROM members
+    WHERE id = $2 OR parent_id IS NULL OR parent_id NOT IN (SELECT id FROM members)
+    UNION ALL
+    SELECT c.id, c.parent_id, w.depth + 1, list_append(w.path, c.created_at), false
+    FROM walk w JOIN members c ON c.parent_id = w.id AND c.id <> $2
+    WHERE w.depth < 1000
+)
+SELECT w.id, w.parent_id, w.depth, w.parent_missing, m.author_id, a.handle,
+       coalesce(a.is_owned, false) AS owned, m.created_at, m.kind, m.text,
+       l.label AS intent
+FROM walk w
+JOIN members m ON m.id = w.id
+LEFT JOIN authors a ON a.platform = m.platform AND a.id = m.author_id
+LEFT JOIN labels l ON l.platform = m.platform AND l.message_id = m.id AND l.task = 'intent'
+ORDER BY w.path, w.id
+"""
+
+
+def thread(con: duckdb.DuckDBPyConnection, message: str) -> dict[str, Any]:
+    """The whole conversation a message belongs to: its messages in reply order with their
+    depth, the parent chain up to the message, and the participants (owned accounts marked)."""
+    platform, ident = find_message(con, message)
+    root = (
+        records(
+            con, "SELECT root_id FROM messages WHERE platform = ? AND id = ?", [platform, ident]
+        )[0]["root_id"]
+        or ident
+    )
+    rows = records(con, _THREAD, [platform, root])
+    by_id = {r["id"]: r for r in rows}
+    chain, cursor = [], by_id.get(ident)
+    while cursor is not None:
+        chain.append(cursor["id"])
+        cursor = by_id.get(cursor["parent_id"]) if cursor["parent_id"] else None
+    people: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        r["created_at"] = iso(r["created_at"])
+        who = people.setdefault(
+            r["author_id"] or "?",
+            {
+                "author_id": r["author_id"],
+                "handle": r["handle"],
+                "owned": r["owned"],
+                "messages": 0,
+            },
+        )
+        who["messages"] += 1
+    return {
+        "platform": platform,
+        "root_id": root,
+        "message_id": ident,
+        "messages": rows,
+        "chain": chain[::-1],
+        "depth": max((r["depth"] for r in rows), default=0),
+        "participants": sorted(people.values(), key=lambda p: (-p["messages"], str(p["handle"]))),
+    }

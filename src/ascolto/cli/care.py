@@ -1,4 +1,4 @@
-"""``ascolto responses``: who got an answer from the brand, how fast, grouped as asked."""
+"""``ascolto responses`` (who got an answer from the brand, how fast) and ``ascolto thread``."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import typer
 from rich import box
 from rich.table import Table
 
-from ascolto.care.conversations import addressed
+from ascolto.care.conversations import addressed, thread
 from ascolto.care.responses import GROUPS, duration, metrics
 from ascolto.cli.common import JsonOpt, WorkspaceOpt, console, open_workspace, print_json
 from ascolto.errors import BadOption
@@ -95,3 +95,33 @@ def _table(name: str, groups: dict[str, dict[str, Any]]) -> None:
         "median, p90: time to the first owner reply; biz: its median in business hours; "
         "waiting: still unanswered; oldest: the longest wait among them"
     )
+
+
+def thread_command(
+    message: Annotated[str, typer.Argument(help="Any message of the thread: PLATFORM:ID or ID.")],
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """A whole conversation in reply order: depth, authors (the brand's marked), intent."""
+    ws = open_workspace(workspace)
+    with ws.connect(read_only=True) as con:
+        t = thread(con, message)
+    if as_json:
+        print_json(t)
+        return
+    for m in t["messages"]:
+        who = m["handle"] or m["author_id"] or "?"
+        mark = "[bold]" + who + " (brand)[/]" if m["owned"] else who
+        text = " ".join((m["text"] or "").split())
+        text = text[:100] + "…" if len(text) > 100 else text
+        here = " ←" if m["id"] == t["message_id"] else ""
+        console.print(
+            f"{'  ' * m['depth']}{m['created_at'][:16].replace('T', ' ')} {mark}"
+            f"{' · ' + m['intent'] if m['intent'] else ''}{here}\n{'  ' * m['depth']}  {text}",
+            highlight=False,
+            markup=True,
+        )
+    people = ", ".join(
+        f"{p['handle'] or p['author_id']} ({p['messages']})" for p in t["participants"]
+    )
+    console.print(f"{len(t['messages'])} messages, depth {t['depth']}; participants: {people}")

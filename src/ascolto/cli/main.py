@@ -30,6 +30,7 @@ app.command()(enrich.enrich)
 app.command()(enrich.classify)
 app.command()(enrich.label)
 app.command()(care.responses)
+app.command("thread")(care.thread_command)
 app.add_typer(enrich.models_app, name="models")
 
 

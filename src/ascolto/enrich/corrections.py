@@ -13,32 +13,8 @@ from typing import Any
 import duckdb
 
 from ascolto.enrich.tasks import check_label
-from ascolto.errors import AscoltoError
-from ascolto.models import PLATFORMS
 from ascolto.store.db import one, records
-
-
-def find_message(con: duckdb.DuckDBPyConnection, message: str) -> tuple[str, str]:
-    """``(platform, id)`` for ``PLATFORM:ID`` or a bare id that only one platform uses."""
-    platform, sep, ident = message.partition(":")
-    if sep and platform in PLATFORMS:
-        row = one(
-            con,
-            "SELECT platform, id FROM messages WHERE platform = ? AND id = ?",
-            [platform, ident],
-        )
-        if row:
-            return row[0], row[1]
-    rows = con.execute(
-        "SELECT platform, id FROM messages WHERE id = ? LIMIT 2", [message]
-    ).fetchall()
-    if len(rows) == 1:
-        return rows[0][0], rows[0][1]
-    if rows:
-        raise AscoltoError(
-            f"message {message!r} exists on several platforms: write PLATFORM:{message}"
-        )
-    raise AscoltoError(f"no message {message!r} in the workspace (ids are PLATFORM:ID or ID)")
+from ascolto.store.queries import find_message
 
 
 def correct(
