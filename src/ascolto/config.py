@@ -64,6 +64,17 @@ def _as_closures(value: Any) -> list[str]:
     return items
 
 
+def _as_sla(value: Any) -> list[str]:
+    from ascolto.care.cases import SlaPolicy
+
+    items = _as_list(value)
+    try:
+        SlaPolicy.parse(items)
+    except BadOption as e:
+        raise ValueError(str(e)) from None
+    return items
+
+
 @dataclass(frozen=True, slots=True)
 class SettingSpec:
     name: str
@@ -117,6 +128,18 @@ SETTINGS: dict[str, SettingSpec] = {
             "IT",
             "Country whose public holidays close the team (ISO code; '' for none).",
             lambda v: str(v).upper(),
+        ),
+        SettingSpec(
+            "sla",
+            ["support=2h", "complaint=8h", "question=8h", "purchase=4h", "idea=24h", "*=24h"],
+            "First-response targets in business time: [PLATFORM:]INTENT=DURATION (30m, 2h, 1d).",
+            _as_sla,
+        ),
+        SettingSpec(
+            "case_intents",
+            ["support", "complaint", "question", "purchase", "idea", "unknown"],
+            "Intents whose messages need an answer and open inbox cases.",
+            _as_list,
         ),
         SettingSpec(
             "closures",

@@ -17,6 +17,7 @@ from typing import Any
 import duckdb
 
 from ascolto.care.calendar import BusinessCalendar
+from ascolto.care.cases import SlaPolicy
 from ascolto.config import Settings, render_toml
 from ascolto.enrich.tasks import SUPPORTED_LANGUAGES
 from ascolto.errors import AscoltoError, WorkspaceBusy, WorkspaceNotFound
@@ -61,6 +62,10 @@ class Workspace:
         return BusinessCalendar(
             s["timezone"], s["business_hours"], s["holidays"], tuple(s["closures"])
         )
+
+    @property
+    def sla(self) -> SlaPolicy:
+        return SlaPolicy.parse(self.settings["sla"])
 
     @cached_property
     def settings(self) -> Settings:

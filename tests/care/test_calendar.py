@@ -96,3 +96,20 @@ def test_round_the_clock_and_bad_settings() -> None:
         BusinessCalendar(hours="mon 18:00-09:00")
     with pytest.raises(BadOption, match="YYYY-MM-DD"):
         BusinessCalendar(closures=("24/12/2024",))
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(0, 20 * 24 * 3600), st.integers(0, 40 * 3600))
+def test_add_is_the_inverse_of_seconds(offset: int, budget: int) -> None:
+    start = WINDOW + offset
+    due = CAL.add(np.array([start]), np.array([float(budget)]))[0]
+    assert CAL.seconds(np.array([start]), np.array([due]))[0] == pytest.approx(budget)
+    if budget:  # and it is the first such instant: a second earlier is not enough
+        assert CAL.seconds(np.array([start]), np.array([due - 1]))[0] < budget
+
+
+def test_sla_due_across_a_weekend() -> None:
+    friday = _t(2024, 3, 22, 17, 0)
+    due = CAL.add(np.array([friday, np.nan]), np.array([2 * 3600.0, 60.0]))
+    # one hour on Friday, one on Saturday morning (the calendar opens Saturdays 9-12)
+    assert due[0] == _t(2024, 3, 23, 10, 0) and np.isnan(due[1])

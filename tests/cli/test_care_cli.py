@@ -9,11 +9,17 @@ from tests.cli.test_cli import ascolto, one_line_error
 from tests.conftest import data_path
 
 
-def test_responses_table_and_json(tmp_path: Path) -> None:
+def _twcs_workspace(tmp_path: Path) -> Path:
+    """A workspace with the real TWCS support threads imported (brands are owned)."""
     csv = data_path("twcs_customer_support_twitter/twcs_part.csv")
     ws = tmp_path / "ws"
     ascolto("init", str(ws))
     ascolto("ingest", "-w", str(ws), str(csv))
+    return ws
+
+
+def test_responses_table_and_json(tmp_path: Path) -> None:
+    ws = _twcs_workspace(tmp_path)
     result = json.loads(
         ascolto("responses", "-w", str(ws), "--by", "intent", "--by", "day", "--json").stdout
     )
@@ -42,3 +48,33 @@ def test_responses_table_and_json(tmp_path: Path) -> None:
     assert json.loads(ascolto("thread", "-w", str(ws), "2952", "--json").stdout)["depth"] >= 6
     line = one_line_error(ascolto("thread", "-w", str(ws), "x:nope", ok=False))
     assert "no message" in line
+
+
+def test_inbox_lists_and_acts(tmp_path: Path) -> None:
+    ws = _twcs_workspace(tmp_path)
+    listed = json.loads(
+        ascolto("inbox", "-w", str(ws), "--as-of", "2017-12-01", "--limit", "3", "--json").stdout
+    )
+    assert listed["changes"]["opened"] > 100 and len(listed["cases"]) == 3
+    top = listed["cases"][0]
+    assert top["priority"] >= listed["cases"][-1]["priority"] and "intent" in top["why"]
+    case = str(top["id"])
+    ascolto("inbox", "assign", case, "giulia", "-w", str(ws), "--actor", "marco")
+    ascolto("inbox", "tag", case, "billing", "-w", str(ws))
+    ascolto("inbox", "note", case, "called back", "-w", str(ws))
+    out = ascolto("inbox", "close", case, "-w", str(ws)).stdout
+    assert "closed" in out and "giulia" in out and "billing" in out
+    history = json.loads(ascolto("inbox", "history", case, "-w", str(ws), "--json").stdout)
+    assert [e["action"] for e in history][-4:] == ["assign", "tag", "note", "closed"]
+    assert history[-4]["actor"] == "marco"
+    text = ascolto("inbox", "-w", str(ws), "--as-of", "2017-12-01").stdout
+    assert "priority" in text and "0 opened" in text
+    line = one_line_error(ascolto("inbox", "close", "999999", "-w", str(ws), ok=False))
+    assert "no case 999999" in line
+    line = one_line_error(ascolto("inbox", "-w", str(ws), "--status", "snoozed", ok=False))
+    assert "unknown status" in line
+    team = json.loads(ascolto("team", "-w", str(ws), "--json").stdout)
+    accounts = {a["account"]: a for a in team["accounts"]}
+    assert accounts["SpotifyCares"]["replies"] > 10 and accounts["SpotifyCares"]["cases_closed"] > 0
+    assert {p["person"]: p["closed"] for p in team["people"]}["giulia"] == 0
+    assert "SLA met" in ascolto("team", "-w", str(ws)).stdout

@@ -158,6 +158,30 @@ class BusinessCalendar:
         out[ok] = np.maximum(timeline.open_until(end[ok]) - timeline.open_until(start[ok]), 0.0)
         return out
 
+    def add(self, start: np.ndarray, seconds: np.ndarray) -> np.ndarray:
+        """The instant (UTC epoch seconds) when ``seconds`` of open time have passed since
+        each ``start``: an SLA's due time. NaN stays NaN."""
+        start = np.asarray(start, dtype=np.float64)
+        seconds = np.broadcast_to(np.asarray(seconds, dtype=np.float64), start.shape)
+        ok = ~(np.isnan(start) | np.isnan(seconds))
+        out = np.full(start.shape, np.nan)
+        if not ok.any():
+            return out
+        # the hours of a quiet week can be few: look far enough ahead for the longest wait
+        ahead = 14 + float(seconds[ok].max()) / 3600 * 7
+        lo, hi = float(start[ok].min()), float(start[ok].max())
+        timeline = _Timeline(self.intervals(_day(lo, -2), _day(hi, int(ahead) + 2)))
+        if timeline.empty:
+            return out
+        target = timeline.open_until(start[ok]) + seconds[ok]
+        ends = timeline.before + timeline.lengths
+        i = np.searchsorted(ends, target, side="left")
+        found = i < ends.size
+        j = np.minimum(i, ends.size - 1)
+        due = timeline.starts[j] + (target - timeline.before[j])
+        out[ok] = np.where(found, np.maximum(due, start[ok]), np.nan)
+        return out
+
 
 def _day(epoch: float, shift: int) -> date:
     """The UTC date of ``epoch`` moved by ``shift`` days (a margin for any time zone)."""

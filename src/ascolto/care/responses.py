@@ -44,7 +44,7 @@ FROM response_rows GROUP BY ALL ORDER BY addressed DESC, key
 """
 
 
-def _epoch(column: pa.ChunkedArray) -> np.ndarray:
+def epoch_seconds(column: pa.ChunkedArray) -> np.ndarray:
     """Timestamps as float epoch seconds, NaN for nulls."""
     micros = column.cast(pa.timestamp("us", tz="UTC")).cast(pa.int64())
     values = micros.to_numpy(zero_copy_only=False).astype(np.float64) / 1e6
@@ -62,8 +62,8 @@ def response_rows(
 ) -> pa.Table:
     """``rows`` (from ``addressed``) plus waits in seconds: ``wait`` and ``business`` for the
     answered, ``waiting`` and ``business_waiting`` (until ``as_of``) for the rest."""
-    created = _epoch(rows.column("created_at"))
-    answered_at = _epoch(rows.column("first_response_at"))
+    created = epoch_seconds(rows.column("created_at"))
+    answered_at = epoch_seconds(rows.column("first_response_at"))
     now = (as_of or datetime.now(UTC)).timestamp()
     open_ = np.isnan(answered_at)
     until_now = np.where(open_, now, np.nan)

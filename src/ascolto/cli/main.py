@@ -31,6 +31,8 @@ app.command()(enrich.classify)
 app.command()(enrich.label)
 app.command()(care.responses)
 app.command("thread")(care.thread_command)
+app.add_typer(care.inbox_app, name="inbox")
+app.command()(care.team)
 app.add_typer(enrich.models_app, name="models")
 
 

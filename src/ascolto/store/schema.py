@@ -180,6 +180,31 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         FULL OUTER JOIN latest_model m USING (platform, message_id, task);
         """,
     ),
+    (
+        4,
+        "cases as conversations (thread and customer), their tags and their history",
+        # A case is one customer's conversation with the brand in one thread, named by its
+        # first message (``message_id``). Every change of state, assignee, note or tag is a
+        # ``case_events`` row with its time and actor, so the history is never rewritten.
+        """
+        ALTER TABLE cases ADD COLUMN root_id VARCHAR;
+        ALTER TABLE cases ADD COLUMN author_id VARCHAR;
+        ALTER TABLE cases ADD COLUMN intent VARCHAR;
+        ALTER TABLE cases ADD COLUMN last_message_at TIMESTAMPTZ;
+        ALTER TABLE cases ADD COLUMN messages INTEGER DEFAULT 1;
+        ALTER TABLE cases ADD COLUMN tags VARCHAR[] DEFAULT [];
+        ALTER TABLE cases ADD COLUMN updated_at TIMESTAMPTZ;
+        CREATE SEQUENCE case_event_seq START 1;
+        CREATE TABLE case_events (
+            id       BIGINT PRIMARY KEY DEFAULT nextval('case_event_seq'),
+            case_id  BIGINT NOT NULL,
+            happened_at TIMESTAMPTZ NOT NULL,
+            actor    VARCHAR NOT NULL,
+            action   VARCHAR NOT NULL,
+            detail   VARCHAR
+        );
+        """,
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
