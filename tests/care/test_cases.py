@@ -119,3 +119,28 @@ def test_sla_rules_pick_the_most_specific() -> None:
     assert SLA.seconds("x", "support") == 7200
     with pytest.raises(BadOption, match="INTENT=DURATION"):
         cases.SlaPolicy.parse(["support=soon"])
+
+
+def test_a_pending_case_wakes_when_the_customer_writes(tmp_path: Path) -> None:
+    source = data_path("twcs_customer_support_twitter/twcs_part.csv")
+    ws = Workspace.create(tmp_path / "ws")
+    calendar = BusinessCalendar("UTC", "mon-sun 00:00-24:00", "", ())
+    ingest(ws, [_slice(source, {"848", "2960"}, tmp_path / "a.csv")])
+    with ws.connect() as con:
+        cases.sync(con, calendar, SLA, now=NOW)
+        (case_id,) = con.execute("SELECT id FROM cases").fetchone()
+        # set pending before the customer's next message (2959, 3 minutes after 2960)
+        cases.act(
+            con, case_id, "pending", actor="giulia", now=datetime(2017, 10, 7, 20, 5, tzinfo=UTC)
+        )
+    ingest(ws, [_slice(source, {"848", "2960", "2959"}, tmp_path / "b.csv")])
+    with ws.connect() as con:
+        changes = cases.sync(con, calendar, SLA, now=NOW)
+        status = con.execute("SELECT status FROM cases WHERE id = ?", [case_id]).fetchone()[0]
+        last = cases.history(con, case_id)[-1]
+    assert changes["reopened"] == 1 and status == "open"
+    assert (last["actor"], last["action"], last["detail"]) == (
+        "ascolto",
+        "reopened",
+        "the customer wrote",
+    )

@@ -14,7 +14,7 @@ import pytest
 
 from ascolto.care.calendar import BusinessCalendar
 from ascolto.care.conversations import addressed, thread
-from ascolto.care.responses import metrics
+from ascolto.care.responses import metrics, waiting
 from ascolto.errors import BadOption
 from ascolto.ingest import ingest
 from ascolto.workspace import Workspace
@@ -145,3 +145,15 @@ def test_thread_has_depth_chain_and_participants(twcs: tuple[Workspace, Path]) -
         "SpotifyCares": True,
     }
     assert sum(p["messages"] for p in t["participants"]) == len(t["messages"])
+
+
+def test_waiting_lists_the_oldest_unanswered_per_intent(twcs: tuple[Workspace, Path]) -> None:
+    ws, path = twcs
+    truth = independent(path)
+    with ws.connect(read_only=True) as con:
+        rows = addressed(con)
+        found = waiting(con, rows, intents=("unknown",), n=3, as_of=AS_OF)["unknown"]
+    oldest = sorted(truth["open"].items(), key=lambda kv: -kv[1])[:3]
+    assert [w["id"] for w in found] == [tid for tid, _ in oldest]
+    assert [w["waiting_s"] for w in found] == [round(s) for _, s in oldest]
+    assert all(w["text"] for w in found)

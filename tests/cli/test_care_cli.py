@@ -37,6 +37,11 @@ def test_responses_table_and_json(tmp_path: Path) -> None:
     assert sum(g["addressed"] for g in result["by_day"].values()) == overall["addressed"]
     text = ascolto("responses", "-w", str(ws), "--by", "intent", "--as-of", "2017-12-01").stdout
     assert "unknown" in text and "to brand" in text and "Business hours" in text
+    gap = json.loads(
+        ascolto("responses", "-w", str(ws), "--waiting", "2", "--by", "week", "--json").stdout
+    )
+    assert list(gap["by_week"]) == sorted(gap["by_week"])
+    assert set(gap["waiting"]) == {"support", "question", "idea", "complaint"}  # all unknown here
     late = json.loads(ascolto("responses", "-w", str(ws), "--since", "2017-10-31", "--json").stdout)
     assert 0 < late["overall"]["addressed"] < overall["addressed"]
     line = one_line_error(ascolto("responses", "-w", str(ws), "--by", "mood", ok=False))

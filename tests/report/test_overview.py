@@ -61,6 +61,7 @@ def test_responses_measure_the_owner_reply(real: tuple[Workspace, dict[str, Any]
     assert (reddit["addressed"], reddit["answered"], reddit["unanswered"]) == (1, 1, 0)
     assert reddit["response_rate"] == 1.0 and reddit["first_response_median_s"] == 4922.0
     assert [r["intent"] for r in data["responses"]["by_intent"]] == ["unknown"]
+    assert data["responses"]["waiting"]["question"] == []  # the only message was answered
     assert [o["id"] for o in data["owned"]] == ["bboe"]
 
 

@@ -7,7 +7,8 @@ should be and applies only the differences, each as a ``case_events`` row:
 
 - a new conversation opens a case (closed at once when the brand's reply is already stored);
 - an owned reply to the customer's latest message closes it (``answered by ACCOUNT``);
-- the customer writing again after it was closed reopens it, with a new SLA clock;
+- the customer writing again after it was closed reopens it, with a new SLA clock, and so
+  does their message after a person set it pending (waiting on the customer);
 - a first owned reply is recorded even when later messages still wait.
 
 A person's own actions (assign, pending, close, note, tag) are events too, with their name, so
@@ -204,6 +205,21 @@ def _apply(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, int]:
            FROM case_new n JOIN cases c ON c.platform = n.platform AND c.message_id = n.message_id
            WHERE c.status = 'closed'""",
     )
+    # pending waits on the customer: their new message (after it was set) reopens the case
+    waking = (
+        f"{_MATCH} WHERE c.status = 'pending' AND NOT ({_ANSWERED}) AND v.last_message_at > "
+        "(SELECT max(e.happened_at) FROM case_events e WHERE e.case_id = c.id "
+        "AND e.action = 'pending')"
+    )
+    counts["reopened"] = _count(con, waking)
+    _event(
+        con,
+        f"SELECT c.id, v.last_message_at, 'ascolto', 'reopened', 'the customer wrote' {waking}",
+    )
+    con.execute(
+        f"UPDATE cases SET status = 'open', updated_at = $1 WHERE id IN (SELECT c.id {waking})",
+        [now],
+    )
     # the brand's first answer (before any closing, so the history reads in order)
     answered = f"{_MATCH} WHERE c.first_response_at IS NULL AND v.first_response_at IS NOT NULL"
     counts["first_responses"] = _count(con, answered)
@@ -231,7 +247,7 @@ def _apply(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, int]:
         f"{_MATCH} WHERE c.status = 'closed' AND v.last_message_at > c.closed_at "
         f"AND NOT ({_ANSWERED})"
     )
-    counts["reopened"] = _count(con, reopening)
+    counts["reopened"] += _count(con, reopening)
     _event(con, f"SELECT c.id, v.last_message_at, 'ascolto', 'reopened', NULL {reopening}")
     con.execute(
         f"""UPDATE cases SET status = 'open', closed_at = NULL, sla_due_at = v.renewed_due,

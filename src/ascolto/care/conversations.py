@@ -73,6 +73,7 @@ SELECT d.platform, d.id, d.author_id, d.created_at, d.root_id, d.parent_id,
        CASE WHEN u.followers IS NULL THEN 'unknown'
             {influence} END AS influence,
        (d.created_at AT TIME ZONE $tz)::DATE AS day,
+       date_trunc('week', (d.created_at AT TIME ZONE $tz)::DATE)::DATE AS week,
        s.first_response_at, s.responder, coalesce(s.owner_replies, 0) AS owner_replies
 FROM addressed d
 LEFT JOIN answers s USING (platform, id)

@@ -21,7 +21,7 @@ import pyarrow as pa
 from ascolto.care.calendar import BusinessCalendar
 from ascolto.errors import BadOption
 
-GROUPS = ("intent", "sentiment", "platform", "influence", "day")
+GROUPS = ("intent", "sentiment", "platform", "influence", "day", "week")
 
 _STATS = """
 SELECT {key} AS key,
@@ -75,6 +75,51 @@ def response_rows(
     )
 
 
+def waiting(
+    con: duckdb.DuckDBPyConnection,
+    rows: pa.Table,
+    intents: Sequence[str] = ("support", "question", "idea", "complaint"),
+    n: int = 5,
+    as_of: datetime | None = None,
+) -> dict[str, list[dict[str, Any]]]:
+    """The messages that show the gap: per intent, the ``n`` longest-waiting unanswered ones
+    (users in difficulty left waiting, oldest questions, ideas never acknowledged)."""
+    now = as_of or datetime.now(UTC)
+    local = duckdb.connect()
+    try:
+        local.register("addressed_rows", rows)
+        picked = local.execute(
+            """
+            SELECT platform, id, intent, created_at FROM addressed_rows
+            WHERE first_response_at IS NULL AND list_contains($1, intent)
+            QUALIFY row_number() OVER (PARTITION BY intent ORDER BY created_at, id) <= $2
+            """,
+            [list(intents), n],
+        ).fetchall()
+    finally:
+        local.close()
+    out: dict[str, list[dict[str, Any]]] = {i: [] for i in intents}
+    for platform, ident, intent, created in sorted(picked, key=lambda r: r[3]):
+        row = con.execute(
+            "SELECT m.text, m.url, a.handle FROM messages m LEFT JOIN authors a "
+            "ON a.platform = m.platform AND a.id = m.author_id WHERE m.platform = ? AND m.id = ?",
+            [platform, ident],
+        ).fetchone()
+        text, url, handle = row if row else (None, None, None)
+        out[intent].append(
+            {
+                "platform": platform,
+                "id": ident,
+                "author": handle,
+                "created_at": created.isoformat(),
+                "waiting_s": round((now - created).total_seconds()),
+                "text": text,
+                "url": url,
+            }
+        )
+    return out
+
+
 def _check(by: Sequence[str]) -> list[str]:
     for name in by:
         if name not in GROUPS:
@@ -99,8 +144,9 @@ def metrics(
             out[f"by_{name}"] = _stats(con, name)
     finally:
         con.close()
-    if "day" in groups:  # days read in order, not by volume
-        out["by_day"] = dict(sorted(out["by_day"].items()))
+    for name in ("day", "week"):  # time reads in order, not by volume
+        if name in groups:
+            out[f"by_{name}"] = dict(sorted(out[f"by_{name}"].items()))
     return out
 
 

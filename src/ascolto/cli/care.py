@@ -11,7 +11,7 @@ from rich.table import Table
 
 from ascolto.care import cases
 from ascolto.care.conversations import addressed, thread
-from ascolto.care.responses import GROUPS, duration, metrics
+from ascolto.care.responses import GROUPS, duration, metrics, waiting
 from ascolto.cli.common import JsonOpt, WorkspaceOpt, console, open_workspace, print_json
 from ascolto.errors import BadOption
 
@@ -45,6 +45,12 @@ def responses(
         str | None,
         typer.Option("--as-of", help="Count waits up to this time instead of now."),
     ] = None,
+    show_waiting: Annotated[
+        int,
+        typer.Option(
+            "--waiting", help="Also list the N longest-waiting unanswered messages per intent."
+        ),
+    ] = 0,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -52,16 +58,27 @@ def responses(
     (calendar and business hours), and what is still waiting."""
     ws = open_workspace(workspace)
     calendar = ws.calendar
+    now = _when(as_of, "--as-of")
     with ws.connect(read_only=True) as con:
         rows = addressed(
             con, _when(since, "--since"), _when(until, "--until"), platform, calendar.timezone
         )
-    result = metrics(rows, by or (), calendar, _when(as_of, "--as-of"))
+        examples = waiting(con, rows, n=show_waiting, as_of=now) if show_waiting else {}
+    result = metrics(rows, by or (), calendar, now)
+    if examples:
+        result["waiting"] = examples
     if as_json:
         print_json(result)
         return
     for name in by or ["all"]:  # each grouping under the overall row
         _table(name, {"all": result["overall"], **result.get(f"by_{name}", {})})
+    for intent, items in examples.items():
+        for w in items:
+            text = " ".join((w["text"] or "").split())[:90]
+            console.print(
+                f"[bold]{intent}[/] waiting {duration(w['waiting_s'])} · {w['platform']} "
+                f"{w['author'] or ''}: {text}"
+            )
     if not result["overall"]["addressed"]:
         console.print(
             "No messages addressed to the brand: set `owners` in ascolto.toml (or --owner at "

@@ -14,11 +14,12 @@ from typing import Any
 
 import duckdb
 import orjson
+import pyarrow as pa
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from ascolto import __version__
 from ascolto.care.conversations import addressed
-from ascolto.care.responses import duration, metrics
+from ascolto.care.responses import duration, metrics, waiting
 from ascolto.enrich.tasks import INTENT, SENTIMENT
 from ascolto.store.db import iso, records
 
@@ -233,15 +234,38 @@ def _reading(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 
 def _responses(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
-    """The response gap: answered, rate and first-reply times, per platform and per intent."""
+    """The response gap: answered, rate and first-reply times per platform and per intent,
+    the rate week by week, and the messages still waiting longest."""
     owned = records(con, "SELECT count(*) AS n FROM authors WHERE is_owned")[0]["n"]
-    result = metrics(addressed(con), ["platform", "intent"])
+    rows = addressed(con)
+    result = metrics(rows, ["platform", "intent"])
     return {
         "owned_accounts": owned,
         "overall": result["overall"],
         "by_platform": [{"platform": k, **v} for k, v in result["by_platform"].items()],
         "by_intent": [{"intent": k, **v} for k, v in result["by_intent"].items()],
+        "over_time": _gap_over_time(rows),
+        "waiting": waiting(con, rows, n=3),
     }
+
+
+def _gap_over_time(rows: pa.Table) -> dict[str, Any]:
+    """Response rate per week for the intents the gap is about."""
+    local = duckdb.connect()
+    try:
+        local.register("addressed_rows", rows)
+        weekly = local.execute(
+            """SELECT week::VARCHAR AS week, intent, count(first_response_at) / count(*) AS rate
+               FROM addressed_rows WHERE intent IN ('purchase', 'question', 'support',
+                    'complaint', 'idea') GROUP BY ALL ORDER BY week"""
+        ).fetchall()
+    finally:
+        local.close()
+    weeks = sorted({w for w, _, _ in weekly})
+    series: dict[str, list[float | None]] = {}
+    for week, intent, rate in weekly:
+        series.setdefault(intent, [None] * len(weeks))[weeks.index(week)] = round(rate, 3)
+    return {"weeks": weeks, "series": series}
 
 
 def render_overview(data: dict[str, Any], path: Path) -> Path:
