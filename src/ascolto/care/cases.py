@@ -168,6 +168,12 @@ _ANSWERED = "v.last_answered_at IS NOT NULL AND v.last_answered_at >= v.last_mes
 
 def _apply(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, int]:
     counts: dict[str, int] = {}
+    # a thread's root can move when a missing parent arrives later: follow it
+    con.execute(
+        """UPDATE cases SET root_id = v.root_id FROM case_conv v
+           WHERE cases.platform = v.platform AND cases.message_id = v.message_id
+             AND cases.root_id IS DISTINCT FROM v.root_id"""
+    )
     # new conversations: a case each, closed already when the brand's answer is stored
     con.execute(
         """

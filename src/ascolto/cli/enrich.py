@@ -11,6 +11,7 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
+from ascolto.care import cases
 from ascolto.cli.common import (
     JsonOpt,
     WorkspaceOpt,
@@ -144,6 +145,8 @@ def enrich(
             progress=lambda d, t: bar.update(job, completed=d, total=t),
             should_stop=stop,
         )
+        if result["complete"]:  # intents changed: the inbox's cases follow them
+            result["cases"] = cases.sync(con, ws.calendar, ws.sla, ws.settings["case_intents"])
     if engine.name == "llm":  # what the run cost: requests, tokens, money, time
         result["llm"] = {**engine.stats, "log": str(log)}  # type: ignore[attr-defined]
     if as_json:
