@@ -32,7 +32,7 @@ from ascolto.care.calendar import BusinessCalendar
 from ascolto.care.conversations import addressed
 from ascolto.care.responses import epoch_seconds
 from ascolto.errors import AscoltoError, BadOption
-from ascolto.store.db import records, registered
+from ascolto.store.db import records, registered, scalar, scratch
 
 STATUSES = ("open", "pending", "closed")
 #: When a conversation mixes intents, the case takes the most pressing one.
@@ -96,14 +96,10 @@ GROUP BY ALL
 
 def conversations(rows: pa.Table, intents: Sequence[str] = DEFAULT_CASE_INTENTS) -> pa.Table:
     """One row per customer conversation needing an answer, from ``addressed`` rows."""
-    con = duckdb.connect()
-    try:
-        con.register("addressed_rows", rows)
+    with scratch("addressed_rows", rows) as con:
         return con.sql(
             _CONVERSATIONS, params={"urgency": list(URGENCY), "intents": list(intents)}
         ).to_arrow_table()
-    finally:
-        con.close()
 
 
 def _with_due(conv: pa.Table, calendar: BusinessCalendar, policy: SlaPolicy) -> pa.Table:
@@ -274,8 +270,7 @@ def _apply(con: duckdb.DuckDBPyConnection, now: datetime) -> dict[str, int]:
 
 
 def _count(con: duckdb.DuckDBPyConnection, from_where: str) -> int:
-    row = con.execute(f"SELECT count(*) {from_where}").fetchone()
-    return int(row[0]) if row else 0
+    return int(scalar(con, f"SELECT count(*) {from_where}") or 0)
 
 
 # -- a person's actions ---------------------------------------------------------------------

@@ -21,7 +21,7 @@ import duckdb
 import pyarrow as pa
 
 from ascolto.store.db import iso, records
-from ascolto.store.queries import find_message
+from ascolto.store.queries import find_message, labels_by_message
 
 #: Follower buckets of the ``influence`` grouping, as (label, lower bound).
 INFLUENCE = (("100k+", 100_000), ("10k-100k", 10_000), ("1k-10k", 1_000), ("<1k", 0))
@@ -59,11 +59,7 @@ answers AS (
     GROUP BY ALL
 ),
 read AS (
-    SELECT platform, message_id AS id,
-           any_value(label) FILTER (WHERE task = 'intent') AS intent,
-           any_value(label) FILTER (WHERE task = 'sentiment') AS sentiment,
-           any_value(label) FILTER (WHERE task = 'toxicity') AS toxicity
-    FROM labels WHERE task IN ('intent', 'sentiment', 'toxicity') GROUP BY ALL
+{read}
 )
 SELECT d.platform, d.id, d.author_id, d.created_at, d.root_id, d.parent_id,
        coalesce(l.intent, 'unknown') AS intent,
@@ -100,7 +96,10 @@ def addressed(
         "platform": platform,
         "tz": timezone,
     }
-    return con.sql(_ADDRESSED.format(influence=influence), params=params).to_arrow_table()
+    sql = _ADDRESSED.format(
+        influence=influence, read=labels_by_message(("intent", "sentiment", "toxicity"))
+    )
+    return con.sql(sql, params=params).to_arrow_table()
 
 
 _THREAD = """

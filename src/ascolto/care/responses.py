@@ -20,6 +20,7 @@ import pyarrow as pa
 
 from ascolto.care.calendar import BusinessCalendar
 from ascolto.errors import BadOption
+from ascolto.store.db import records, registered, scratch
 
 GROUPS = ("intent", "sentiment", "platform", "influence", "day", "week")
 
@@ -85,38 +86,30 @@ def waiting(
     """The messages that show the gap: per intent, the ``n`` longest-waiting unanswered ones
     (users in difficulty left waiting, oldest questions, ideas never acknowledged)."""
     now = as_of or datetime.now(UTC)
-    local = duckdb.connect()
-    try:
-        local.register("addressed_rows", rows)
-        picked = local.execute(
+    with scratch("addressed_rows", rows) as local:
+        picked = local.sql(
             """
             SELECT platform, id, intent, created_at FROM addressed_rows
             WHERE first_response_at IS NULL AND list_contains($1, intent)
             QUALIFY row_number() OVER (PARTITION BY intent ORDER BY created_at, id) <= $2
             """,
-            [list(intents), n],
-        ).fetchall()
-    finally:
-        local.close()
+            params=[list(intents), n],
+        ).to_arrow_table()
     out: dict[str, list[dict[str, Any]]] = {i: [] for i in intents}
-    for platform, ident, intent, created in sorted(picked, key=lambda r: r[3]):
-        row = con.execute(
-            "SELECT m.text, m.url, a.handle FROM messages m LEFT JOIN authors a "
-            "ON a.platform = m.platform AND a.id = m.author_id WHERE m.platform = ? AND m.id = ?",
-            [platform, ident],
-        ).fetchone()
-        text, url, handle = row if row else (None, None, None)
-        out[intent].append(
-            {
-                "platform": platform,
-                "id": ident,
-                "author": handle,
-                "created_at": created.isoformat(),
-                "waiting_s": round((now - created).total_seconds()),
-                "text": text,
-                "url": url,
-            }
+    with registered(con, "waiting_picked", picked):  # their texts, in one query
+        found = records(
+            con,
+            """SELECT p.platform, p.id, p.intent, p.created_at, a.handle AS author, m.text, m.url
+               FROM waiting_picked p
+               JOIN messages m ON m.platform = p.platform AND m.id = p.id
+               LEFT JOIN authors a ON a.platform = m.platform AND a.id = m.author_id
+               ORDER BY p.created_at, p.id""",
         )
+    for r in found:
+        created = r.pop("created_at")
+        r["created_at"] = created.isoformat()
+        r["waiting_s"] = round((now - created).total_seconds())
+        out[r.pop("intent")].append(r)
     return out
 
 
@@ -136,14 +129,10 @@ def metrics(
     """``{"overall": {...}, "by_intent": {label: {...}}, ...}`` for the addressed messages."""
     groups = _check(by)
     table = response_rows(rows, calendar or BusinessCalendar(), as_of)
-    con = duckdb.connect()
-    try:
-        con.register("response_rows", table)
+    with scratch("response_rows", table) as con:
         out: dict[str, Any] = {"overall": _stats(con, "'all'").get("all", _empty())}
         for name in groups:
             out[f"by_{name}"] = _stats(con, name)
-    finally:
-        con.close()
     for name in ("day", "week"):  # time reads in order, not by volume
         if name in groups:
             out[f"by_{name}"] = dict(sorted(out[f"by_{name}"].items()))

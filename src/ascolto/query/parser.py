@@ -123,12 +123,7 @@ Node = Term | Phrase | Tag | Field | Not | And | Or | Near
 
 @cache
 def _lark() -> Lark:
-    return Lark(
-        GRAMMAR.read_text(encoding="utf-8"),
-        parser="lalr",
-        lexer="basic",
-        maybe_placeholders=False,
-    )
+    return Lark(GRAMMAR.read_text(encoding="utf-8"), parser="lalr", lexer="basic")
 
 
 def parse(query: str) -> Node:

@@ -20,8 +20,9 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from ascolto import __version__
 from ascolto.care.conversations import addressed
 from ascolto.care.responses import duration, metrics, waiting
-from ascolto.enrich.tasks import INTENT, SENTIMENT
-from ascolto.store.db import iso, records
+from ascolto.enrich.tasks import INTENT, SENTIMENT, TASKS
+from ascolto.store.db import iso, records, scratch
+from ascolto.store.queries import labels_by_message
 
 TEMPLATES = Path(__file__).parent / "templates"
 CHART_JS = Path(__file__).parents[1] / "web" / "static" / "vendor" / "chart.umd.min.js"
@@ -172,12 +173,7 @@ WITH audience AS (
     LEFT JOIN authors a ON a.platform = m.platform AND a.id = m.author_id
     WHERE NOT coalesce(a.is_owned, false) AND m.kind <> 'share'
 ), read AS (
-    SELECT platform, message_id AS id,
-           any_value(label) FILTER (WHERE task = 'sentiment') AS sentiment,
-           any_value(label) FILTER (WHERE task = 'intent') AS intent,
-           any_value(label) FILTER (WHERE task = 'language') AS language,
-           any_value(label) FILTER (WHERE task = 'toxicity') AS toxicity
-    FROM labels GROUP BY ALL
+{read}
 )
 SELECT a.platform, r.sentiment, r.intent, r.language, r.toxicity, count(*) AS n
 FROM audience a LEFT JOIN read r USING (platform, id)
@@ -187,7 +183,7 @@ GROUP BY ALL
 
 def _reading(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Sentiment, intent, language and toxicity mix of the audience's messages."""
-    rows = records(con, _READING)
+    rows = records(con, _READING.format(read=labels_by_message(TASKS)))
     audience = sum(r["n"] for r in rows)
     read = [r for r in rows if r["sentiment"] or r["intent"]]
     out: dict[str, Any] = {"audience": audience, "read": sum(r["n"] for r in read)}
@@ -251,16 +247,12 @@ def _responses(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
 
 def _gap_over_time(rows: pa.Table) -> dict[str, Any]:
     """Response rate per week for the intents the gap is about."""
-    local = duckdb.connect()
-    try:
-        local.register("addressed_rows", rows)
+    with scratch("addressed_rows", rows) as local:
         weekly = local.execute(
             """SELECT week::VARCHAR AS week, intent, count(first_response_at) / count(*) AS rate
                FROM addressed_rows WHERE intent IN ('purchase', 'question', 'support',
                     'complaint', 'idea') GROUP BY ALL ORDER BY week"""
         ).fetchall()
-    finally:
-        local.close()
     weeks = sorted({w for w, _, _ in weekly})
     series: dict[str, list[float | None]] = {}
     for week, intent, rate in weekly:

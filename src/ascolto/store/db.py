@@ -44,6 +44,18 @@ def iso(value: datetime | None) -> str | None:
 
 
 @contextmanager
+def scratch(name: str, table: pa.Table) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A throwaway in-memory DuckDB with ``table`` as ``name``: SQL over Arrow rows already
+    read from the store, without touching (or locking) the store itself."""
+    con = duckdb.connect()
+    try:
+        con.register(name, table)
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
 def registered(con: duckdb.DuckDBPyConnection, name: str, table: pa.Table) -> Iterator[None]:
     """``table`` visible to SQL as ``name`` for the duration of the block."""
     con.register(name, table)

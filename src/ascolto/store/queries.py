@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import duckdb
 
+from ascolto.enrich.tasks import check_task
 from ascolto.errors import AscoltoError, BadOption
 from ascolto.models import PLATFORMS
 from ascolto.store.db import iso, one, scalar
@@ -82,6 +84,20 @@ def export(con: duckdb.DuckDBPyConnection, output: Path, include_raw: bool = Fal
     output.parent.mkdir(parents=True, exist_ok=True)
     con.execute(f"COPY ({sql}) TO '{target}' ({options})")
     return int(scalar(con, "SELECT count(*) FROM messages") or 0)
+
+
+def labels_by_message(tasks: Sequence[str]) -> str:
+    """SQL: one row per message (``platform``, ``id``) with a column of its label per task,
+    from the ``labels`` view (a user's correction wins over the model)."""
+    names = [check_task(t) for t in tasks]  # column names come from the known tasks only
+    columns = ",\n       ".join(
+        f"any_value(label) FILTER (WHERE task = '{t}') AS {t}" for t in names
+    )
+    listed = ", ".join(f"'{t}'" for t in names)
+    return (
+        f"SELECT platform, message_id AS id,\n       {columns}\n"
+        f"FROM labels WHERE task IN ({listed}) GROUP BY ALL"
+    )
 
 
 def find_message(con: duckdb.DuckDBPyConnection, message: str) -> tuple[str, str]:
