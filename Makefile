@@ -32,6 +32,8 @@ bench: $(TSTAMP)
 	$(BIN)/python bench/enrich.py --cards
 	$(BIN)/python bench/enrich_transformers.py
 	$(BIN)/python bench/responses.py
+	$(BIN)/python bench/search.py
+	$(BIN)/python bench/themes.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests bench scripts

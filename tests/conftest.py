@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -71,6 +72,32 @@ def read_messages(
 ) -> list[Message]:
     """Every message ``source`` reads from ``path``, as :func:`messages_of` gives them."""
     return messages_of(source, source.read(path, options or Options()), strict)
+
+
+def twcs_slice(path: Path, ids: set[str], out: Path) -> Path:
+    """The rows of a TWCS CSV whose ``tweet_id`` is in ``ids``, written to ``out``: a real
+    thread imported a piece at a time, as it would arrive."""
+    with path.open(newline="", encoding="utf-8") as f:
+        reader = csv.DictReader(f)
+        rows = [r for r in reader if r["tweet_id"] in ids]
+        fields = reader.fieldnames or []
+    with out.open("w", newline="", encoding="utf-8") as f:
+        writer = csv.DictWriter(f, fields)
+        writer.writeheader()
+        writer.writerows(rows)
+    return out
+
+
+@pytest.fixture(scope="session")
+def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """The demo workspace as ``ascolto demo`` builds it (import, enrichment, index), built
+    once per session: tests read it; a test that changes the store changes a copy."""
+    from ascolto.demo import DEFAULT_SEED
+    from ascolto.demo.pipeline import run_demo
+
+    root = tmp_path_factory.mktemp("demo_session") / "ws"
+    run_demo(root, DEFAULT_SEED)
+    return Workspace.find(root)
 
 
 @pytest.fixture

@@ -75,6 +75,29 @@ def _as_sla(value: Any) -> list[str]:
     return items
 
 
+def _as_topics(value: Any) -> dict[str, dict[str, Any]]:
+    """``[topics]``: ``name = "QUERY"`` or ``[topics.name]`` with ``query`` and
+    ``competitor``; every query is parsed now, so a typo is found before any search."""
+    from ascolto.query.parser import parse
+
+    if not isinstance(value, dict):
+        raise ValueError('expected a [topics] table of name = "QUERY"')
+    out = {}
+    for name, spec in value.items():
+        entry = {"query": spec} if isinstance(spec, str) else spec
+        if not isinstance(entry, dict) or not isinstance(entry.get("query"), str):
+            raise ValueError(f'topic {name!r}: expected a query string or query = "..."')
+        unknown = set(entry) - {"query", "competitor"}
+        if unknown:
+            raise ValueError(f"topic {name!r}: unknown key {sorted(unknown)[0]!r}")
+        try:
+            parse(entry["query"])
+        except BadOption as e:
+            raise ValueError(f"topic {name!r}: {e}") from None
+        out[str(name)] = {"query": entry["query"], "competitor": bool(entry.get("competitor"))}
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class SettingSpec:
     name: str
@@ -142,6 +165,13 @@ SETTINGS: dict[str, SettingSpec] = {
             _as_list,
         ),
         SettingSpec(
+            "topics",
+            {},
+            'Saved topics: [topics] name = "QUERY", or [topics.name] query = ... and '
+            "competitor = true (also `ascolto topics add`).",
+            _as_topics,
+        ),
+        SettingSpec(
             "closures",
             [],
             "Extra closed days: YYYY-MM-DD or YYYY-MM-DD..YYYY-MM-DD.",
@@ -203,9 +233,34 @@ owners = [{owners}]
 
 # Languages the workspace expects, most likely first.
 languages = ["it", "en"]
-"""
+
+# Saved topics: Boolean queries (README, "Search"); competitors' topics make the share of
+# voice. `ascolto topics add NAME 'QUERY' [--competitor]` saves more in the store.
+# [topics]
+# brand = "acme OR @acme"
+# [topics.rival]
+# query = "rival OR @rival"
+# competitor = true
+{topics}"""
 
 
-def render_toml(brand: str = "", owners: list[str] | None = None) -> str:
+def render_toml(
+    brand: str = "", owners: list[str] | None = None, topics: Mapping[str, Any] | None = None
+) -> str:
     quoted = ", ".join(f'"{o}"' for o in owners or [])
-    return TOML_TEMPLATE.format(brand=brand.replace('"', "'"), owners=quoted)
+    return TOML_TEMPLATE.format(
+        brand=brand.replace('"', "'"), owners=quoted, topics=_topics_toml(topics or {})
+    )
+
+
+def _topics_toml(topics: Mapping[str, Any]) -> str:
+    """``[topics.NAME]`` tables; names and queries as TOML basic strings (JSON escapes are
+    valid there)."""
+    import json
+
+    out = []
+    for name, spec in topics.items():
+        out.append(f"\n[topics.{json.dumps(name)}]\nquery = {json.dumps(spec['query'])}\n")
+        if spec.get("competitor"):
+            out.append("competitor = true\n")
+    return "".join(out)

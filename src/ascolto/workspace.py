@@ -7,12 +7,12 @@ One process writes the store at a time; a second writer gets ``WorkspaceBusy``.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 
@@ -22,6 +22,9 @@ from ascolto.config import Settings, render_toml
 from ascolto.enrich.tasks import SUPPORTED_LANGUAGES
 from ascolto.errors import AscoltoError, WorkspaceBusy, WorkspaceNotFound
 from ascolto.store.schema import migrate
+
+if TYPE_CHECKING:
+    from ascolto.store.index import SearchIndex
 
 CONFIG_NAME = "ascolto.toml"
 DB_NAME = "ascolto.duckdb"
@@ -42,8 +45,19 @@ class Workspace:
 
     @property
     def index_dir(self) -> Path:
-        """Where the full-text search index lives (built by a later feature)."""
+        """Where the full-text search index lives (``store.index``)."""
         return self.root / "index"
+
+    def search_index(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        refresh: bool = True,
+        progress: Callable[[int, int], None] | None = None,
+    ) -> SearchIndex:
+        """The search index, first brought up to date with the store (see ``store.index``)."""
+        from ascolto.store.index import open_index
+
+        return open_index(self.index_dir, con, self.settings["timezone"], refresh, progress)[0]
 
     @property
     def reports_dir(self) -> Path:
@@ -73,7 +87,13 @@ class Workspace:
         return Settings.load(self.config_path, self.overrides)
 
     @classmethod
-    def create(cls, root: Path, brand: str = "", owners: list[str] | None = None) -> Workspace:
+    def create(
+        cls,
+        root: Path,
+        brand: str = "",
+        owners: list[str] | None = None,
+        topics: Mapping[str, Any] | None = None,
+    ) -> Workspace:
         """Create (or re-open) a workspace; an existing ``ascolto.toml`` is left as it is."""
         root = root.expanduser().resolve()
         if root.exists() and not root.is_dir():
@@ -81,7 +101,7 @@ class Workspace:
         root.mkdir(parents=True, exist_ok=True)
         ws = cls(root)
         if not ws.config_path.exists():
-            ws.config_path.write_text(render_toml(brand, owners), encoding="utf-8")
+            ws.config_path.write_text(render_toml(brand, owners, topics), encoding="utf-8")
         with ws.connect():
             pass
         return ws
@@ -125,6 +145,7 @@ class Workspace:
         try:
             # Without a cap DuckDB caches up to 80% of RAM; imports then grow with the store.
             con.execute(f"SET memory_limit = '{self.settings['memory_limit']}'")
+            con.execute("SET enable_progress_bar = false")  # ours are on stderr
             if not read_only:
                 migrate(con)
             yield con

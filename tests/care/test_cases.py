@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,7 +12,7 @@ from ascolto.care.calendar import BusinessCalendar
 from ascolto.errors import AscoltoError, BadOption
 from ascolto.ingest import ingest
 from ascolto.workspace import Workspace
-from tests.conftest import data_path
+from tests.conftest import data_path, twcs_slice
 
 NOW = datetime(2017, 12, 1, tzinfo=UTC)
 SLA = cases.SlaPolicy.parse(["support=2h", "x:question=30m", "*=1d"])
@@ -21,18 +20,6 @@ SLA = cases.SlaPolicy.parse(["support=2h", "x:question=30m", "*=1d"])
 # (2957), the brand answers again (2956). Tweet 848, SpotifyCares answering someone else in
 # another thread, makes the brand's account known from the start, as it is in a real store.
 STEPS = (("848", "2960", "2959"), ("2958",), ("2957",), ("2956",))
-
-
-def _slice(path: Path, ids: set[str], out: Path) -> Path:
-    with path.open(newline="", encoding="utf-8") as f:
-        reader = csv.DictReader(f)
-        rows = [r for r in reader if r["tweet_id"] in ids]
-        fields = reader.fieldnames or []
-    with out.open("w", newline="", encoding="utf-8") as f:
-        writer = csv.DictWriter(f, fields)
-        writer.writeheader()
-        writer.writerows(rows)
-    return out
 
 
 def test_a_case_opens_closes_and_reopens_as_the_thread_arrives(tmp_path: Path) -> None:
@@ -43,7 +30,7 @@ def test_a_case_opens_closes_and_reopens_as_the_thread_arrives(tmp_path: Path) -
     states = []
     for n, step in enumerate(STEPS):
         seen |= set(step)
-        ingest(ws, [_slice(source, seen, tmp_path / f"part{n}.csv")])
+        ingest(ws, [twcs_slice(source, seen, tmp_path / f"part{n}.csv")])
         with ws.connect() as con:
             changes = cases.sync(con, calendar, SLA, now=NOW)
             again = cases.sync(con, calendar, SLA, now=NOW)
@@ -125,7 +112,7 @@ def test_a_pending_case_wakes_when_the_customer_writes(tmp_path: Path) -> None:
     source = data_path("twcs_customer_support_twitter/twcs_part.csv")
     ws = Workspace.create(tmp_path / "ws")
     calendar = BusinessCalendar("UTC", "mon-sun 00:00-24:00", "", ())
-    ingest(ws, [_slice(source, {"848", "2960"}, tmp_path / "a.csv")])
+    ingest(ws, [twcs_slice(source, {"848", "2960"}, tmp_path / "a.csv")])
     with ws.connect() as con:
         cases.sync(con, calendar, SLA, now=NOW)
         (case_id,) = con.execute("SELECT id FROM cases").fetchone()
@@ -133,7 +120,7 @@ def test_a_pending_case_wakes_when_the_customer_writes(tmp_path: Path) -> None:
         cases.act(
             con, case_id, "pending", actor="giulia", now=datetime(2017, 10, 7, 20, 5, tzinfo=UTC)
         )
-    ingest(ws, [_slice(source, {"848", "2960", "2959"}, tmp_path / "b.csv")])
+    ingest(ws, [twcs_slice(source, {"848", "2960", "2959"}, tmp_path / "b.csv")])
     with ws.connect() as con:
         changes = cases.sync(con, calendar, SLA, now=NOW)
         status = con.execute("SELECT status FROM cases WHERE id = ?", [case_id]).fetchone()[0]

@@ -50,6 +50,10 @@ def test_demo_writes_the_report(first_run: dict[str, Any]) -> None:
     assert "CaffeAurora" in html and "caffeaurora" in html
     for platform in ("x", "facebook", "instagram", "youtube", "wordpress"):
         assert f"<td>{platform}</td>" in html
+    # share of voice against the planted competitors, themes and ideas
+    for section in ("Share of voice", "What people talk about", "Ideas people propose"):
+        assert section in html
+    assert "borea OR @caffeborea" in html and "decaffeinata" in html
 
 
 def test_demo_again_is_idempotent(first_run: dict[str, Any]) -> None:

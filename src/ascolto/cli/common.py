@@ -9,6 +9,7 @@ from typing import Annotated, Any
 import orjson
 import typer
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
 from ascolto.workspace import Workspace
 
@@ -34,3 +35,15 @@ def open_workspace(path: Path | None) -> Workspace:
 
 def print_json(obj: Any) -> None:
     sys.stdout.write(orjson.dumps(obj, default=str, option=orjson.OPT_INDENT_2).decode() + "\n")
+
+
+def progress_bar(label: str) -> Progress:
+    """A bar on stderr for long work (n of total, time left); it vanishes when done."""
+    return Progress(
+        TextColumn(label),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeRemainingColumn(),
+        console=err_console,
+        transient=True,
+    )

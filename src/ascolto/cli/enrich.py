@@ -8,7 +8,6 @@ from typing import Annotated, Any
 
 import orjson
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
 from ascolto.care import cases
@@ -19,7 +18,9 @@ from ascolto.cli.common import (
     err_console,
     open_workspace,
     print_json,
+    progress_bar,
 )
+from ascolto.cli.search import index_now
 from ascolto.enrich import corrections, registry
 from ascolto.enrich.backends import Backend, get_backend
 from ascolto.enrich.evaluation import read_labelled, read_texts
@@ -106,17 +107,6 @@ def _backend(
     return get_backend(name)
 
 
-def _bar(label: str) -> Progress:
-    return Progress(
-        TextColumn(label),
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeRemainingColumn(),
-        console=err_console,
-        transient=True,
-    )
-
-
 def enrich(
     tasks: Annotated[
         str,
@@ -136,7 +126,7 @@ def enrich(
     languages = ws.languages
     log = llm_log or ws.root / "logs" / "llm.jsonl"
     engine = _backend(backend, languages, ws.root / "models", model, endpoint, llm_model, log)
-    with ws.connect() as con, _bar("enriching") as bar, stop_between_batches() as stop:
+    with ws.connect() as con, progress_bar("enriching") as bar, stop_between_batches() as stop:
         job = bar.add_task("enrich", total=None)
         result = enrich_store(
             con,
@@ -147,6 +137,8 @@ def enrich(
         )
         if result["complete"]:  # intents changed: the inbox's cases follow them
             result["cases"] = cases.sync(con, ws.calendar, ws.sla, ws.settings["case_intents"])
+    if result["enriched"]:  # and so does the search index (labels are search fields)
+        index_now(ws)
     if engine.name == "llm":  # what the run cost: requests, tokens, money, time
         result["llm"] = {**engine.stats, "log": str(log)}  # type: ignore[attr-defined]
     if as_json:

@@ -24,6 +24,7 @@ from ascolto.cli.common import (
     open_workspace,
     print_json,
 )
+from ascolto.cli.search import index_now
 from ascolto.errors import BadOption
 from ascolto.ingest import ingest as run_ingest
 from ascolto.ingest import plan
@@ -61,6 +62,13 @@ def ingest(
         list[str] | None,
         typer.Option("--map", help="Column mapping FIELD=COLUMN for csv/jsonl (e.g. text=Body)."),
     ] = None,
+    no_index: Annotated[
+        bool,
+        typer.Option(
+            "--no-index",
+            help="Leave the search index for later (the next search brings it up to date).",
+        ),
+    ] = False,
     as_json: JsonOpt = False,
 ) -> None:
     """Import exports and API dumps; the format is detected from each file's content."""
@@ -102,6 +110,8 @@ def ingest(
             )
             raise typer.Exit(130) from None
     summary = result.summary()
+    if not no_index:  # the search index follows the store
+        summary["indexed"] = index_now(ws).searcher.num_docs
     if as_json:
         print_json(summary)
         return

@@ -7,7 +7,18 @@ import sys
 import duckdb
 import typer
 
-from ascolto.cli import care, demo, enrich, export, ingest, report, workspace
+from ascolto.cli import (
+    care,
+    demo,
+    enrich,
+    export,
+    ingest,
+    report,
+    search,
+    themes,
+    topics,
+    workspace,
+)
 from ascolto.cli.common import err_console
 from ascolto.errors import AscoltoError
 
@@ -33,6 +44,12 @@ app.command()(care.responses)
 app.command("thread")(care.thread_command)
 app.add_typer(care.inbox_app, name="inbox")
 app.command()(care.team)
+app.command()(search.search)
+app.command()(search.count)
+app.command()(search.reindex)
+app.add_typer(topics.topics_app, name="topics")
+app.command("themes")(themes.themes_command)
+app.command("ideas")(themes.ideas_command)
 app.add_typer(enrich.models_app, name="models")
 
 

@@ -8,6 +8,8 @@ from typing import Annotated
 import typer
 
 from ascolto.cli.common import JsonOpt, WorkspaceOpt, console, open_workspace, print_json
+from ascolto.cli.search import index_now
+from ascolto.report.explore import build_explore
 from ascolto.report.overview import build_overview, render_overview
 
 
@@ -21,10 +23,13 @@ def report(
     ] = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Write the overview report: volume, top authors, threads, owner responses, kinds."""
+    """Write the overview report: volume, what people say, share of voice, themes, ideas,
+    owner responses, top authors, threads."""
     ws = open_workspace(workspace)
+    index = index_now(ws)
     with ws.connect(read_only=True) as con:
-        data = build_overview(con, ws.settings["brand"])
+        explore = build_explore(con, index, ws.settings["topics"], ws.settings["timezone"])
+        data = build_overview(con, ws.settings["brand"], explore=explore)
     path = render_overview(data, output or ws.reports_dir / "overview.html")
     if as_json:
         print_json({"output": str(path), "overview": data})

@@ -24,6 +24,7 @@ from ascolto.demo.formats.wordpress import write_wordpress
 from ascolto.demo.formats.x import write_x
 from ascolto.demo.formats.youtube import write_youtube
 from ascolto.demo.ids import IdMaker
+from ascolto.demo.market import plant_market
 from ascolto.demo.model import Post, World
 from ascolto.demo.network import plant_network
 from ascolto.demo.people import Population
@@ -72,6 +73,7 @@ def build_world(seed: int = DEFAULT_SEED) -> World:
     world.truth["contest_ring"] = plant_contest(conv)
     world.truth["flame"] = plant_flame(conv)
     world.truth["viral"] = plant_viral(conv)
+    world.truth["market"] = plant_market(conv)
     return world
 
 

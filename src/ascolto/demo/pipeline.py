@@ -14,12 +14,14 @@ from typing import Any
 
 from ascolto.demo.brand import NAME, owner_specs
 from ascolto.demo.corpus import Corpus, generate
+from ascolto.demo.market import demo_topics
 from ascolto.demo.truth import TRUTH_NAME
 from ascolto.enrich.backends import get_backend
 from ascolto.enrich.pipeline import enrich_store
 from ascolto.enrich.tasks import TASKS
 from ascolto.errors import AscoltoError
 from ascolto.ingest import Progress, ingest
+from ascolto.report.explore import build_explore
 from ascolto.report.overview import build_overview, render_overview
 from ascolto.workspace import CONFIG_NAME, Workspace
 
@@ -67,7 +69,7 @@ def run_demo(root: Path, seed: int, progress: Progress | None = None) -> DemoRun
     _check_root(root, seed)
     corpus = generate(root / CORPUS_DIR, seed)
     owners = owner_specs()
-    ws = Workspace.create(root, brand=NAME, owners=owners)
+    ws = Workspace.create(root, brand=NAME, owners=owners, topics=demo_topics())
     result = ingest(ws, corpus.folders, owners=owners, progress=progress)
     with ws.connect() as con:  # read every message: the report shows what people say
         enriched = enrich_store(con, TASKS, get_backend(languages=ws.languages))
@@ -85,7 +87,9 @@ def run_demo(root: Path, seed: int, progress: Progress | None = None) -> DemoRun
             ).fetchall()
         )
         row = con.execute("SELECT count(*) FROM quarantine").fetchone()
-        data = build_overview(con, ws.settings["brand"] or NAME)
+        index = ws.search_index(con)
+        explore = build_explore(con, index, ws.settings["topics"], ws.settings["timezone"])
+        data = build_overview(con, ws.settings["brand"] or NAME, explore=explore)
     report = render_overview(data, ws.reports_dir / REPORT_NAME)
     return DemoRun(
         root,

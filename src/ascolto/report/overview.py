@@ -30,9 +30,13 @@ TOP = 15
 
 
 def build_overview(
-    con: duckdb.DuckDBPyConnection, brand: str = "", top: int = TOP
+    con: duckdb.DuckDBPyConnection,
+    brand: str = "",
+    top: int = TOP,
+    explore: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """Everything the overview shows, as plain JSON-ready data."""
+    """Everything the overview shows, as plain JSON-ready data; ``explore`` is
+    ``report.explore.build_explore``'s (share of voice, themes, ideas), when there is an index."""
     totals = records(
         con,
         """
@@ -69,6 +73,7 @@ def build_overview(
         "threads": _threads(con, top),
         "responses": _responses(con),
         "reading": _reading(con),
+        "explore": explore,
     }
 
 

@@ -6,7 +6,7 @@ until it is drained, so the store always reads results whole through these.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager, suppress
 from datetime import datetime
 from typing import Any
@@ -30,10 +30,10 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: Any = None) -> Any:
 
 
 def records(
-    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] = ()
+    con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | Mapping[str, Any] = ()
 ) -> list[dict[str, Any]]:
-    """Rows as dicts keyed by column name."""
-    cur = con.execute(sql, list(params))
+    """Rows as dicts keyed by column name (``params`` by position, or by ``$name``)."""
+    cur = con.execute(sql, dict(params) if isinstance(params, Mapping) else list(params))
     names = [d[0] for d in cur.description]
     return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
 

@@ -205,6 +205,20 @@ MIGRATIONS: tuple[tuple[int, str, str], ...] = (
         );
         """,
     ),
+    (
+        5,
+        "saved topics: a name, a Boolean query, and whether it is a competitor's",
+        # Topics can also be written in ascolto.toml ([topics]); these are the ones added
+        # with ``ascolto topics add``.
+        """
+        CREATE TABLE topics (
+            name        VARCHAR PRIMARY KEY,
+            query       VARCHAR NOT NULL,
+            competitor  BOOLEAN NOT NULL DEFAULT false,
+            created_at  TIMESTAMPTZ NOT NULL
+        );
+        """,
+    ),
 )
 
 SCHEMA_VERSION = MIGRATIONS[-1][0]
