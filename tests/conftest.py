@@ -88,6 +88,16 @@ def twcs_slice(path: Path, ids: set[str], out: Path) -> Path:
     return out
 
 
+def search_ids(ws: Workspace, query: str, timezone: str = "Europe/Rome") -> list[str]:
+    """Every message (``PLATFORM:ID``) a query finds in the workspace, best first; the index
+    is brought up to date first."""
+    from ascolto.query.search import search
+
+    with ws.connect(read_only=True) as con:
+        index = ws.search_index(con)
+    return [r["id"] for r in search(index, query, limit=1_000_000, timezone=timezone)["results"]]
+
+
 @pytest.fixture(scope="session")
 def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     """The demo workspace as ``ascolto demo`` builds it (import, enrichment, index), built

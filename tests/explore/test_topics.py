@@ -11,8 +11,8 @@ import pytest
 from ascolto.errors import BadOption
 from ascolto.explore import topics
 from ascolto.query.parser import QueryError
-from ascolto.query.search import search
 from ascolto.workspace import Workspace
+from tests.conftest import search_ids
 
 TZ = "Europe/Rome"
 
@@ -31,12 +31,6 @@ def measured(demo: Workspace) -> list[dict[str, Any]]:
         )
 
 
-def _keys(ws: Workspace, query: str) -> list[str]:
-    with ws.connect(read_only=True) as con:
-        index = ws.search_index(con)
-    return [r["id"] for r in search(index, query, limit=100_000, timezone=TZ)["results"]]
-
-
 def test_the_demo_saves_the_brand_and_two_competitors(demo: Workspace) -> None:
     with demo.connect(read_only=True) as con:
         saved = topics.saved(con, demo.settings["topics"])
@@ -52,8 +46,8 @@ def test_competitor_topics_find_the_planted_conversation(demo: Workspace) -> Non
     rows = [json.loads(line) for line in truth.read_text(encoding="utf-8").splitlines()]
     planted = {f"{r['platform']}:{r['id']}" for r in rows if "market" in r["tags"]}
     borea, stella = (
-        set(_keys(demo, "borea OR @caffeborea OR #caffeborea")),
-        set(_keys(demo, '"moka stella" OR @mokastella OR #mokastella')),
+        set(search_ids(demo, "borea OR @caffeborea OR #caffeborea")),
+        set(search_ids(demo, '"moka stella" OR @mokastella OR #mokastella')),
     )
     assert borea <= planted and stella <= planted, "nothing else talks about the rivals"
     assert len(borea | stella) >= 0.95 * len(planted)  # the rest: typos the generator made
@@ -63,7 +57,7 @@ def test_numbers_equal_sql_over_the_same_messages(
     demo: Workspace, measured: list[dict[str, Any]]
 ) -> None:
     for topic in measured:
-        keys = _keys(demo, topic["query"])
+        keys = search_ids(demo, topic["query"])
         assert topic["volume"] == len(keys) > 100
         with demo.connect(read_only=True) as con:
             row = con.execute(

@@ -21,7 +21,7 @@ from ascolto.query.search import count, search
 from ascolto.store.db import scalar
 from ascolto.store.index import pretokenize_one, update
 from ascolto.workspace import Workspace
-from tests.conftest import data_path, twcs_slice
+from tests.conftest import data_path, search_ids, twcs_slice
 
 TZ = "Europe/Rome"
 
@@ -45,9 +45,7 @@ def texts(real_ws: Workspace) -> list[tuple[str, list[str], list[str]]]:
 
 
 def _ids(ws: Workspace, query: str) -> set[str]:
-    with ws.connect(read_only=True) as con:
-        index = ws.search_index(con)
-    return {r["id"] for r in search(index, query, limit=100_000, timezone=TZ)["results"]}
+    return set(search_ids(ws, query, TZ))
 
 
 def _total(ws: Workspace, query: str) -> int:

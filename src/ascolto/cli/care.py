@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
 from typing import Annotated, Any
 
 import typer
@@ -12,30 +11,21 @@ from rich.table import Table
 from ascolto.care import cases
 from ascolto.care.conversations import addressed, thread
 from ascolto.care.responses import GROUPS, duration, metrics, waiting
-from ascolto.cli.common import JsonOpt, WorkspaceOpt, console, open_workspace, print_json
-from ascolto.errors import BadOption
-
-
-def _when(value: str | None, option: str) -> datetime | None:
-    """A date or ISO time from the command line, as an aware datetime (UTC when naive)."""
-    if not value:
-        return None
-    try:
-        parsed = (
-            datetime.combine(date.fromisoformat(value), datetime.min.time())
-            if len(value) == 10
-            else datetime.fromisoformat(value)
-        )
-    except ValueError:
-        raise BadOption(f"{option} {value!r}: expected YYYY-MM-DD or an ISO time") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+from ascolto.cli.common import (
+    JsonOpt,
+    SinceOpt,
+    UntilOpt,
+    WorkspaceOpt,
+    console,
+    open_workspace,
+    print_json,
+    when,
+)
 
 
 def responses(
-    since: Annotated[
-        str | None, typer.Option(help="From this date (YYYY-MM-DD), inclusive.")
-    ] = None,
-    until: Annotated[str | None, typer.Option(help="Up to this date, exclusive.")] = None,
+    since: SinceOpt = None,
+    until: UntilOpt = None,
     platform: Annotated[str | None, typer.Option(help="Only this platform.")] = None,
     by: Annotated[
         list[str] | None,
@@ -58,10 +48,10 @@ def responses(
     (calendar and business hours), and what is still waiting."""
     ws = open_workspace(workspace)
     calendar = ws.calendar
-    now = _when(as_of, "--as-of")
+    now = when(as_of, "--as-of")
     with ws.connect(read_only=True) as con:
         rows = addressed(
-            con, _when(since, "--since"), _when(until, "--until"), platform, calendar.timezone
+            con, when(since, "--since"), when(until, "--until"), platform, calendar.timezone
         )
         examples = waiting(con, rows, n=show_waiting, as_of=now) if show_waiting else {}
     result = metrics(rows, by or (), calendar, now)
@@ -170,7 +160,7 @@ def inbox(
     if ctx.invoked_subcommand:
         return
     ws = open_workspace(workspace)
-    now = _when(as_of, "--as-of")
+    now = when(as_of, "--as-of")
     with ws.connect() as con:
         changes = cases.sync(con, ws.calendar, ws.sla, ws.settings["case_intents"], now)
         rows = cases.inbox(con, ws.calendar, status, intent or (), now, limit or None)

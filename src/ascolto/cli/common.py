@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -11,6 +12,7 @@ import typer
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+from ascolto.errors import BadOption
 from ascolto.workspace import Workspace
 
 console = Console(stderr=False, highlight=False)
@@ -27,6 +29,8 @@ WorkspaceOpt = Annotated[
     ),
 ]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print one JSON object for scripts.")]
+SinceOpt = Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD), inclusive.")]
+UntilOpt = Annotated[str | None, typer.Option(help="Up to this date, exclusive.")]
 
 
 def open_workspace(path: Path | None) -> Workspace:
@@ -47,3 +51,23 @@ def progress_bar(label: str) -> Progress:
         console=err_console,
         transient=True,
     )
+
+
+def when(value: str | None, option: str) -> datetime | None:
+    """A date or ISO time from the command line, as an aware datetime (UTC when naive)."""
+    if not value:
+        return None
+    try:
+        parsed = (
+            datetime.combine(date.fromisoformat(value), datetime.min.time())
+            if len(value) == 10
+            else datetime.fromisoformat(value)
+        )
+    except ValueError:
+        raise BadOption(f"{option} {value!r}: expected YYYY-MM-DD or an ISO time") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def signed(value: float | None) -> str:
+    """A net sentiment for a table: +0.17, -0.52, or – when there is none."""
+    return "–" if value is None else f"{value:+.2f}"

@@ -8,8 +8,17 @@ import typer
 from rich import box
 from rich.table import Table
 
-from ascolto.cli.care import _when
-from ascolto.cli.common import JsonOpt, WorkspaceOpt, console, open_workspace, print_json
+from ascolto.cli.common import (
+    JsonOpt,
+    SinceOpt,
+    UntilOpt,
+    WorkspaceOpt,
+    console,
+    open_workspace,
+    print_json,
+    signed,
+    when,
+)
 from ascolto.cli.search import index_now
 from ascolto.errors import BadOption
 from ascolto.explore import topics
@@ -17,18 +26,11 @@ from ascolto.explore.ideas import ideas as find_ideas
 from ascolto.explore.themes import emerging, themes
 from ascolto.query.search import matching_rows
 
-SinceOpt = Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD), inclusive.")]
-UntilOpt = Annotated[str | None, typer.Option(help="Up to this date, exclusive.")]
-
 
 def _short(text: str, limit: int = 140) -> str:
     """One line of a message for a table cell."""
     flat = " ".join(text.split())
     return flat if len(flat) <= limit else flat[: limit - 1] + "…"
-
-
-def _net(value: float | None) -> str:
-    return "–" if value is None else f"{value:+.2f}"
 
 
 def themes_command(
@@ -62,7 +64,7 @@ def themes_command(
         if query:
             index = index_now(ws)
             rows = matching_rows(index, query, tz)
-        messages = topics.audience(con, rows, _when(since, "--since"), _when(until, "--until"))
+        messages = topics.audience(con, rows, when(since, "--since"), when(until, "--until"))
     found = themes(messages, k=k, seed=seed)
     rising = {t.id for t in emerging(found)}
     if as_json:
@@ -93,7 +95,7 @@ def themes_command(
             ("↑ " if t.id in rising else "") + t.label,
             f"{t.size:,}",
             f"{100 * t.share:.1f}%",
-            _net(t.net_sentiment),
+            signed(t.net_sentiment),
             "–" if t.growth is None else f"{t.growth:.2f}x",
             example,
         )
@@ -111,7 +113,7 @@ def ideas_command(
     brand answered them."""
     ws = open_workspace(workspace)
     with ws.connect(read_only=True) as con:
-        found = find_ideas(con, since=_when(since, "--since"), until=_when(until, "--until"))
+        found = find_ideas(con, since=when(since, "--since"), until=when(until, "--until"))
     if as_json:
         print_json([i.to_dict() for i in found[:limit]])
         return

@@ -8,8 +8,17 @@ import typer
 from rich import box
 from rich.table import Table
 
-from ascolto.cli.care import _when
-from ascolto.cli.common import JsonOpt, WorkspaceOpt, console, open_workspace, print_json
+from ascolto.cli.common import (
+    JsonOpt,
+    SinceOpt,
+    UntilOpt,
+    WorkspaceOpt,
+    console,
+    open_workspace,
+    print_json,
+    signed,
+    when,
+)
 from ascolto.cli.search import index_now
 from ascolto.explore import topics as library
 from ascolto.query.search import PERIODS
@@ -20,8 +29,6 @@ topics_app = typer.Typer(
     no_args_is_help=True,
 )
 
-SinceOpt = Annotated[str | None, typer.Option(help="From this date (YYYY-MM-DD), inclusive.")]
-UntilOpt = Annotated[str | None, typer.Option(help="Up to this date, exclusive.")]
 ByOpt = Annotated[str, typer.Option(help=f"Period: {', '.join(PERIODS)}.")]
 NONE_YET = "No topics yet: `ascolto topics add NAME 'QUERY' [--competitor]`."
 
@@ -88,8 +95,8 @@ def _measured(
             con,
             index,
             chosen,
-            _when(since, "--since"),
-            _when(until, "--until"),
+            when(since, "--since"),
+            when(until, "--until"),
             by,
             ws.settings["timezone"],
         )
@@ -97,10 +104,6 @@ def _measured(
 
 def _named(topic: dict[str, Any]) -> str:
     return topic["name"] + (" [dim](competitor)[/]" if topic["competitor"] else "")
-
-
-def _net(value: float | None) -> str:
-    return "–" if value is None else f"{value:+.2f}"
 
 
 @topics_app.command("show")
@@ -141,7 +144,7 @@ def show(
             f"{t['authors']:,}",
             f"{t['engagement']:,}",
             f"{t['reach']:,}",
-            _net(t["net_sentiment"]),
+            signed(t["net_sentiment"]),
             intents,
         )
     console.print(table)
@@ -153,7 +156,7 @@ def show(
                 f"{p['volume']:,}",
                 f"{p['authors']:,}",
                 f"{p['engagement']:,}",
-                _net(p["net_sentiment"]),
+                signed(p["net_sentiment"]),
             )
         console.print(f"[bold]{t['name']}[/]: {t['query']}")
         console.print(series)
