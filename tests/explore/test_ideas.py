@@ -84,7 +84,19 @@ def test_copies_of_an_idea_are_one_idea(
     assert len({p for p, _ in _one(found, texts, "decaffeinata").messages}) >= 3
 
 
-def test_counts_match_the_store(con: duckdb.DuckDBPyConnection, found: list[Idea]) -> None:
+@pytest.fixture(scope="module", params=["demo", "twcs+sentipolc"])
+def either(
+    request: pytest.FixtureRequest,
+) -> Iterator[tuple[duckdb.DuckDBPyConnection, list[Idea]]]:
+    """The demo's ideas, and those of real texts (TWCS brands and customers, SENTIPOLC)."""
+    ws = request.getfixturevalue("demo_workspace" if request.param == "demo" else "real_ws")
+    with duckdb.connect(str(ws.db_path), read_only=True) as c:
+        yield c, ideas(c)
+
+
+def test_counts_match_the_store(either: tuple[duckdb.DuckDBPyConnection, list[Idea]]) -> None:
+    con, found = either
+    assert len(found) >= 3
     for idea in found:
         keys = [list(m) for m in idea.messages]
         authors, likes, first, last = con.execute(
@@ -112,9 +124,10 @@ def test_counts_match_the_store(con: duckdb.DuckDBPyConnection, found: list[Idea
 
 
 def test_acknowledged_matches_owned_replies(
-    con: duckdb.DuckDBPyConnection, found: list[Idea]
+    either: tuple[duckdb.DuckDBPyConnection, list[Idea]],
 ) -> None:
     """An owned account's direct reply to any copy, checked by SQL; some are, some are not."""
+    con, found = either
     for idea in found:
         rows = con.execute(
             """
