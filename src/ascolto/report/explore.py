@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from typing import Any
 
 import duckdb
+import pyarrow.compute as pc
 
 from ascolto.explore import topics
 from ascolto.explore.ideas import ideas
@@ -15,6 +16,9 @@ from ascolto.store.index import SearchIndex
 
 TOP_THEMES = 8
 TOP_IDEAS = 8
+#: The report's themes read at most the most recent this many audience messages: 100k take
+#: about 8 s (bench/themes.py); a whole large store would hold the report up for minutes.
+THEMES_AT_MOST = 100_000
 
 
 def build_explore(
@@ -30,12 +34,17 @@ def build_explore(
         con, index, topics.saved(con, saved_topics), by="week", timezone=timezone
     )
     audience = topics.audience(con)
+    audience_total = audience.num_rows
+    if audience.num_rows > THEMES_AT_MOST:
+        newest = pc.sort_indices(audience, sort_keys=[("created_at", "descending")])
+        audience = audience.take(newest[:THEMES_AT_MOST])
     found = themes(audience, seed=seed)
     proposed = ideas(con, seed=seed)
     return {
         "topics": measured,
         "share": topics.share_of_voice(measured) if measured else None,
         "audience": audience.num_rows,
+        "audience_total": audience_total,
         "themes_found": len(found),
         "themes": [t.to_dict() for t in found[:TOP_THEMES]],
         "emerging": [t.to_dict() for t in emerging(found, n=4)],
