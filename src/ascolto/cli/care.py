@@ -19,6 +19,7 @@ from ascolto.cli.common import (
     console,
     open_workspace,
     print_json,
+    short,
     when,
 )
 
@@ -120,8 +121,7 @@ def thread_command(
     for m in t["messages"]:
         who = m["handle"] or m["author_id"] or "?"
         mark = "[bold]" + who + " (brand)[/]" if m["owned"] else who
-        text = " ".join((m["text"] or "").split())
-        text = text[:100] + "…" if len(text) > 100 else text
+        text = short(m["text"], 100)
         here = " ←" if m["id"] == t["message_id"] else ""
         console.print(
             f"{'  ' * m['depth']}{m['created_at'][:16].replace('T', ' ')} {mark}"

@@ -71,3 +71,9 @@ def when(value: str | None, option: str) -> datetime | None:
 def signed(value: float | None) -> str:
     """A net sentiment for a table: +0.17, -0.52, or – when there is none."""
     return "–" if value is None else f"{value:+.2f}"
+
+
+def short(text: str | None, limit: int) -> str:
+    """A message on one line for a table or a listing, cut after ``limit`` characters."""
+    flat = " ".join((text or "").split())
+    return flat[:limit] + "…" if len(flat) > limit else flat

@@ -16,6 +16,7 @@ from ascolto.cli.common import (
     console,
     open_workspace,
     print_json,
+    short,
     signed,
     when,
 )
@@ -25,12 +26,6 @@ from ascolto.explore import topics
 from ascolto.explore.ideas import ideas as find_ideas
 from ascolto.explore.themes import emerging, themes
 from ascolto.query.search import matching_rows
-
-
-def _short(text: str, limit: int = 140) -> str:
-    """One line of a message for a table cell."""
-    flat = " ".join(text.split())
-    return flat if len(flat) <= limit else flat[: limit - 1] + "…"
 
 
 def themes_command(
@@ -90,7 +85,7 @@ def themes_command(
         table.add_column(name, justify="right")
     table.add_column("example", ratio=3)
     for t in found[:limit]:
-        example = _short(t.examples[0][2]) if t.examples else ""
+        example = short(t.examples[0][2], 139) if t.examples else ""
         table.add_row(
             ("↑ " if t.id in rising else "") + t.label,
             f"{t.size:,}",
@@ -129,7 +124,7 @@ def ideas_command(
     for i in found[:limit]:
         answered = f"yes, {i.acknowledged_by}" if i.acknowledged else "[bold red]no[/]"
         table.add_row(
-            _short(i.text),
+            short(i.text, 139),
             f"{i.support:.1f}",
             str(i.copies),
             str(i.authors),

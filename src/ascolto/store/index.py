@@ -120,9 +120,9 @@ class SearchIndex:
         self.path = path
         self.schema = schema()
         self.index = tantivy.Index(self.schema, path=str(path), reuse=True)
-        for name, analyzer in analyzers().items():
-            self.index.register_tokenizer(name, analyzer)
         self.analyzers = analyzers()
+        for name, analyzer in self.analyzers.items():
+            self.index.register_tokenizer(name, analyzer)
 
     @property
     def searcher(self) -> tantivy.Searcher:
@@ -147,10 +147,10 @@ def open_index(
 ) -> tuple[SearchIndex, Refreshed | None]:
     """The workspace's index, first brought up to date with the store (unless ``refresh`` is
     off, or another process is writing it: then it is searched as it is)."""
-    done = None
+    index, done = None, None
     if refresh:
         try:
-            done = update(root, con, timezone, progress=progress)
+            index, done = _refresh(root, con, timezone, False, progress)
         except _Busy:
             if not (root / META_NAME).exists():
                 raise AscoltoError(
@@ -159,7 +159,8 @@ def open_index(
                 ) from None
     elif not (root / META_NAME).exists():
         raise AscoltoError(f"{root}: no search index yet; run `ascolto reindex`")
-    index = SearchIndex(root)
+    if index is None:
+        index = SearchIndex(root)
     index.index.reload()
     return index, done
 
@@ -178,17 +179,31 @@ def update(
     """Write what changed in the store since the last refresh (everything when ``full``, or
     when the index is missing or was built another way). Safe to interrupt and re-run: the
     watermarks move only after a commit."""
+    return _refresh(root, con, timezone, full, progress)[1]
+
+
+def _refresh(
+    root: Path,
+    con: duckdb.DuckDBPyConnection,
+    timezone: str,
+    full: bool,
+    progress: Callable[[int, int], None] | None,
+) -> tuple[SearchIndex, Refreshed]:
+    """``update``, also giving the index it opened, so a search opens it only once."""
     start = time.perf_counter()
     now = _watermarks(con)
     identity = _identity(con, timezone)
     meta = _read_meta(root)
-    rebuild = full or meta is None or meta.get("identity") != identity or not _opens(root)
-    if rebuild and root.exists():
+    keep = not full and meta is not None and meta.get("identity") == identity
+    index = _opened(root) if keep else None  # None: another schema, start over
+    if index is None and root.exists():
         shutil.rmtree(root)
     root.mkdir(parents=True, exist_ok=True)
-    if not rebuild and meta is not None and meta["watermarks"] == now:
-        return Refreshed(0, False, time.perf_counter() - start, meta.get("documents", 0))
-    index = SearchIndex(root)
+    rebuild = index is None
+    if index is not None and meta is not None and meta["watermarks"] == now:
+        return index, Refreshed(0, False, time.perf_counter() - start, meta.get("documents", 0))
+    if index is None:
+        index = SearchIndex(root)
     changed = None if rebuild else _changed(con, meta["watermarks"] if meta else {})
     stored = int(scalar(con, "SELECT count(*) FROM messages") or 0)
     total = stored if changed is None else changed.num_rows
@@ -211,20 +226,19 @@ def update(
     documents = index.searcher.num_docs
     if documents != stored and not rebuild:
         # rows written without their import time (bulk SQL loads): start over
-        return update(root, con, timezone, full=True, progress=progress)
+        return _refresh(root, con, timezone, True, progress)
     _write_meta(root, {"identity": identity, "watermarks": now, "documents": documents})
-    return Refreshed(written, rebuild, time.perf_counter() - start, documents)
+    return index, Refreshed(written, rebuild, time.perf_counter() - start, documents)
 
 
-def _opens(root: Path) -> bool:
-    """Whether the index on disk has this version's schema (else it is rebuilt)."""
+def _opened(root: Path) -> SearchIndex | None:
+    """The index on disk, or None when it has another version's schema (it is rebuilt)."""
     try:
-        SearchIndex(root)
+        return SearchIndex(root)
     except ValueError as e:
         if "schema" in str(e).lower():
-            return False
+            return None
         raise
-    return True
 
 
 @contextmanager
